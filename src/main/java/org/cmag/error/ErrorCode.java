@@ -1,0 +1,73 @@
+package org.cmag.error;
+
+/**
+ * The one error vocabulary of the gateway. Codes are stable snake_case strings: clients, partners and
+ * legal officers key on them, so a code is never renamed or reused for another meaning.
+ */
+public enum ErrorCode {
+    // national submissions (client side)
+    MALFORMED_JSON("malformed_json", FaultSide.CLIENT, 400, "The request body is not well-formed JSON"),
+    MISSING_FIELD("missing_field", FaultSide.CLIENT, 400, "A required field is missing"),
+    INVALID_FIELD("invalid_field", FaultSide.CLIENT, 400, "A field has an invalid value"),
+    UNKNOWN_FIELD("unknown_field", FaultSide.CLIENT, 400, "The request contains a field that is not defined"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", FaultSide.CLIENT, 415, "The content type is not accepted here"),
+    MESSAGE_TOO_LARGE("message_too_large", FaultSide.CLIENT, 413, "The message exceeds the configured size limit"),
+    UNKNOWN_PARTNER("unknown_partner", FaultSide.CLIENT, 422, "The partner administration is not in the partner registry"),
+    REQUEST_TYPE_NOT_PERMITTED("request_type_not_permitted", FaultSide.CLIENT, 422, "The agreement does not permit this request type"),
+    LEGAL_BASIS_NOT_PERMITTED("legal_basis_not_permitted", FaultSide.CLIENT, 422, "The agreement does not cover this legal basis"),
+    NOT_FOUND("not_found", FaultSide.CLIENT, 404, "No such resource"),
+
+    // messages from partner administrations
+    XML_MALFORMED("xml_malformed", FaultSide.PARTNER, 400, "The message is not well-formed XML"),
+    XML_FORBIDDEN_CONSTRUCT("xml_forbidden_construct", FaultSide.PARTNER, 400, "The message contains a DTD, entity or other forbidden XML construct"),
+    SCHEMA_INVALID("schema_invalid", FaultSide.PARTNER, 400, "The message does not conform to the exchange schema"),
+    HEADER_INVALID("header_invalid", FaultSide.PARTNER, 400, "The message header is missing or incomplete"),
+    UNKNOWN_SENDER("unknown_sender", FaultSide.PARTNER, 403, "The sender is not a registered partner administration"),
+    WRONG_RECEIVER("wrong_receiver", FaultSide.PARTNER, 400, "The message is addressed to another administration"),
+    SENDER_MISMATCH("sender_mismatch", FaultSide.PARTNER, 403, "The signed header names another sender than the one authenticated"),
+    DECRYPTION_FAILED("decryption_failed", FaultSide.PARTNER, 400, "The message body could not be decrypted"),
+    ENCRYPTION_MISSING("encryption_missing", FaultSide.PARTNER, 400, "The message body is not encrypted as the agreement requires"),
+    SIGNATURE_MISSING("signature_missing", FaultSide.PARTNER, 400, "The message carries no signature"),
+    SIGNATURE_INVALID("signature_invalid", FaultSide.PARTNER, 400, "The signature does not verify with the partner's registered certificate"),
+    SIGNATURE_STRUCTURE("signature_structure", FaultSide.PARTNER, 400, "The signature does not cover exactly the whole message"),
+    ALGORITHM_NOT_ALLOWED("algorithm_not_allowed", FaultSide.PARTNER, 400, "An algorithm is not in the partner's allow-list"),
+    CERTIFICATE_EXPIRED("certificate_expired", FaultSide.PARTNER, 400, "The partner's certificate is not valid at this time"),
+    DUPLICATE_CONFLICT("duplicate_conflict", FaultSide.PARTNER, 409, "A different message with the same message id was already received"),
+    RECEIPT_INVALID("receipt_invalid", FaultSide.PARTNER, 502, "The partner's receipt does not verify or does not match the message"),
+    DELIVERY_FAILED("delivery_failed", FaultSide.PARTNER, 502, "The partner's gateway did not accept the message"),
+
+    // this gateway
+    KEY_MATERIAL("key_material", FaultSide.SERVER, 500, "Key material is missing or unusable"),
+    CONFIGURATION("configuration", FaultSide.SERVER, 500, "The gateway configuration is invalid"),
+    STORAGE_UNAVAILABLE("storage_unavailable", FaultSide.SERVER, 503, "Durable storage is not available"),
+    INTERNAL("internal", FaultSide.SERVER, 500, "Internal error");
+
+    private final String code;
+    private final FaultSide side;
+    private final int httpStatus;
+    private final String title;
+
+    ErrorCode(String code, FaultSide side, int httpStatus, String title) {
+        this.code = code;
+        this.side = side;
+        this.httpStatus = httpStatus;
+        this.title = title;
+    }
+
+    /** The stable wire code, e.g. {@code signature_invalid}. */
+    public String code() {
+        return code;
+    }
+
+    public FaultSide side() {
+        return side;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String title() {
+        return title;
+    }
+}

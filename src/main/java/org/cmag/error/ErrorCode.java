@@ -32,9 +32,11 @@ public enum ErrorCode {
     SIGNATURE_STRUCTURE("signature_structure", FaultSide.PARTNER, 400, "The signature does not cover exactly the whole message"),
     ALGORITHM_NOT_ALLOWED("algorithm_not_allowed", FaultSide.PARTNER, 400, "An algorithm is not in the partner's allow-list"),
     CERTIFICATE_EXPIRED("certificate_expired", FaultSide.PARTNER, 400, "The partner's certificate is not valid at this time"),
+    MESSAGE_STALE("message_stale", FaultSide.PARTNER, 400, "The message is outside its validity window (created too long ago, in the future, or expired)"),
     DUPLICATE_CONFLICT("duplicate_conflict", FaultSide.PARTNER, 409, "A different message with the same message id was already received"),
     RECEIPT_INVALID("receipt_invalid", FaultSide.PARTNER, 502, "The partner's receipt does not verify or does not match the message"),
-    DELIVERY_FAILED("delivery_failed", FaultSide.PARTNER, 502, "The partner's gateway did not accept the message"),
+    DELIVERY_FAILED("delivery_failed", FaultSide.PARTNER, 502, "The partner's gateway could not be reached or had a temporary failure"),
+    DELIVERY_REJECTED("delivery_rejected", FaultSide.PARTNER, 502, "The partner's gateway rejected the message"),
 
     // this gateway
     KEY_MATERIAL("key_material", FaultSide.SERVER, 500, "Key material is missing or unusable"),

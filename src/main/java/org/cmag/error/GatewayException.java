@@ -34,6 +34,11 @@ public final class GatewayException extends RuntimeException {
         return pointer;
     }
 
+    /** Whether retrying the same operation later may succeed (a partner or storage outage). */
+    public boolean isTransient() {
+        return errorCode == ErrorCode.DELIVERY_FAILED || errorCode == ErrorCode.STORAGE_UNAVAILABLE;
+    }
+
     public String detail() {
         return getMessage();
     }

@@ -1,0 +1,67 @@
+package org.cmag.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.cmag.error.GatewayException;
+
+/**
+ * {@code java -jar target/cmag.jar COMMAND ...}: one jar for running and operating the gateway.
+ * Exit codes: 0 success, 1 a check failed (with its error code), 2 bad usage or bad input.
+ */
+public final class Cli {
+    static final String USAGE = """
+            CMAG - Customs Mutual Assistance Gateway
+
+            Usage: java -jar target/cmag.jar COMMAND [OPTIONS]
+
+            Commands:
+              demo            two administrations (NL, DE) exchange a signed, encrypted assistance
+                              request over REST and over SOAP, in one process on loopback
+              start           run one gateway as a service (embedded Artemis, H2, development keys)
+              message seal    sign and encrypt an exchange message with the development keys
+              message open    decrypt and verify a sealed message, printing every check
+              bench           end-to-end throughput between two gateways vs. the raw crypto ceiling
+              help            this text
+
+            Every command takes --help.
+            """;
+
+    private Cli() {}
+
+    public static void main(String[] args) {
+        // Undertow and XNIO log through java.util.logging: keep them to warnings, like everything else.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+        }
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the process exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "demo" -> new DemoCommand(out, err).run(rest);
+                case "start" -> new StartCommand(out, err).run(rest);
+                case "message" -> new MessageCommand(out, err).run(rest);
+                case "bench" -> new BenchCommand(out, err).run(rest);
+                default -> {
+                    err.println("Unknown command '" + args[0] + "'.");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (Args.UsageException e) {
+            err.println("Usage error: " + e.getMessage() + " (see --help)");
+            return 2;
+        } catch (GatewayException e) {
+            err.println("error " + e.errorCode().code() + ": " + e.detail() + (e.pointer() == null ? "" : " [at " + e.pointer() + "]"));
+            return 2;
+        }
+    }
+}

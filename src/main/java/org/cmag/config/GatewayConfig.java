@@ -1,0 +1,164 @@
+package org.cmag.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
+
+/**
+ * The gateway's configuration, resolved once at start-up from four layers, later ones winning:
+ * <ol>
+ *   <li>{@code config/application.properties} packaged in the jar (the embedded defaults);</li>
+ *   <li>{@code application.properties} in an external config directory ({@code --config DIR}, or
+ *       {@code ./config} when it exists);</li>
+ *   <li>environment variables: every known key can be set as its upper-case form with {@code .} and
+ *       {@code -} replaced by {@code _} (e.g. {@code GATEWAY_HTTP_PORT} for {@code gateway.http.port});</li>
+ *   <li>explicit overrides (command-line flags, the demo, tests).</li>
+ * </ol>
+ * Values may refer to other keys as {@code ${key}}. Missing mandatory keys fail closed at start-up.
+ */
+public final class GatewayConfig {
+    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
+
+    private final Map<String, String> values;
+
+    private GatewayConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /** Loads the layers described in the class comment. */
+    public static GatewayConfig load(Path externalConfigDir, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> raw = new TreeMap<>();
+        raw.putAll(readClasspath("config/application.properties"));
+        if (externalConfigDir != null) {
+            Path file = externalConfigDir.resolve("application.properties");
+            if (Files.isRegularFile(file)) {
+                raw.putAll(readFile(file));
+            }
+        }
+        for (String key : raw.keySet().toArray(String[]::new)) {
+            String envValue = env.get(envName(key));
+            if (envValue != null) {
+                raw.put(key, envValue);
+            }
+        }
+        raw.putAll(overrides);
+        Map<String, String> resolved = new LinkedHashMap<>();
+        for (String key : raw.keySet()) {
+            resolved.put(key, resolve(key, raw, 0));
+        }
+        return new GatewayConfig(resolved);
+    }
+
+    /** The environment variable name that overrides {@code key}. */
+    public static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static String resolve(String key, Map<String, String> raw, int depth) {
+        if (depth > 20) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Circular reference in configuration key " + key);
+        }
+        String value = raw.get(key);
+        if (value == null) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key " + key + " is referenced but not defined");
+        }
+        Matcher m = REF.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(resolve(m.group(1), raw, depth + 1)));
+        }
+        m.appendTail(out);
+        return out.toString().trim();
+    }
+
+    private static Map<String, String> readClasspath(String resource) {
+        try (InputStream in = GatewayConfig.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "Packaged configuration " + resource + " is missing");
+            }
+            return read(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot read " + resource, null, e);
+        }
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(reader);
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot read " + file, null, e);
+        }
+    }
+
+    private static Map<String, String> read(Reader reader) throws IOException {
+        Properties p = new Properties();
+        p.load(reader);
+        Map<String, String> map = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> map.put(k, p.getProperty(k)));
+        return map;
+    }
+
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key " + key + " must be set");
+        }
+        return v;
+    }
+
+    public String getOptional(String key) {
+        String v = values.get(key);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    public int getInt(String key) {
+        String v = get(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key " + key + " must be a whole number, not '" + v + "'");
+        }
+    }
+
+    public long getLong(String key) {
+        String v = get(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key " + key + " must be a whole number, not '" + v + "'");
+        }
+    }
+
+    public boolean getBoolean(String key) {
+        String v = get(key);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key " + key + " must be true or false, not '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    public Path getPath(String key) {
+        return Path.of(get(key));
+    }
+
+    /** This gateway's own authority id (e.g. NL). */
+    public String gatewayId() {
+        return get("gateway.id");
+    }
+}

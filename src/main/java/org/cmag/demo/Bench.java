@@ -1,0 +1,212 @@
+package org.cmag.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.cmag.crypto.OwnKeys;
+import org.cmag.crypto.PartnerCertificates;
+import org.cmag.crypto.SecureXml;
+import org.cmag.crypto.SecurityProfile;
+import org.cmag.crypto.XmlSecurity;
+import org.cmag.exchange.ExchangeCodec;
+import org.cmag.gateway.Gateway;
+import org.cmag.policy.Partner;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The benchmark: end-to-end throughput and latency between two gateways with persistence on, and - in
+ * the same run, on the same machine - the raw ceiling that sign + encrypt + decrypt + verify alone allow.
+ */
+public final class Bench {
+    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
+
+    private final Path root;
+    private final PrintStream out;
+    private int sealedBytes;
+
+    public Bench(Path root, PrintStream out) {
+        this.root = root;
+        this.out = out;
+    }
+
+    /** Result figures of one run. */
+    public record Result(int messages, double endToEndPerSecond, double p50Millis, double p99Millis, double ceilingPerSecond,
+            int sealedBytes) {
+        public double ratio() {
+            return endToEndPerSecond / ceilingPerSecond;
+        }
+    }
+
+    public Result run(int messages, int concurrency) {
+        wipe(root);
+        byte[] request = request();
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.println("CMAG bench: " + messages + " messages, " + concurrency + " concurrent national clients, " + cores + " cores, "
+                + System.getProperty("java.vm.name") + " " + Runtime.version());
+        Result result;
+        try (GatewayPair pair = new GatewayPair(root, Map.of()).start(Partner.Channel.REST);
+                NationalQueue deNational = new NationalQueue(pair.de())) {
+            runBatch(pair, deNational, request, Math.min(200, messages), concurrency); // warm-up
+            long[] phase = runBatch(pair, deNational, request, messages, concurrency);
+            double seconds = phase[0] / 1e9;
+            double e2e = messages / seconds;
+            double ceiling = ceiling(pair, cores);
+            result = new Result(messages, e2e, phase[1] / 1e6, phase[2] / 1e6, ceiling, sealedBytes);
+        }
+        out.printf("sealed message size            %,d bytes%n", result.sealedBytes());
+        out.printf("end to end                     %,.0f messages/s (%d messages)%n", result.endToEndPerSecond(), messages);
+        out.printf("latency submit -> DE national   p50 %.1f ms, p99 %.1f ms%n", result.p50Millis(), result.p99Millis());
+        out.printf("raw crypto ceiling             %,.0f messages/s (sign+encrypt+decrypt+verify per core x %d cores)%n",
+                result.ceilingPerSecond(), cores);
+        out.printf("ratio end-to-end / ceiling     %.0f %%%n", 100 * result.ratio());
+        return result;
+    }
+
+    /** Returns {elapsed ns, p50 ns, p99 ns}. */
+    private long[] runBatch(GatewayPair pair, NationalQueue national, byte[] request, int n, int concurrency) {
+        Map<String, Long> started = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger failures = new AtomicInteger();
+        long t0 = System.nanoTime();
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger remaining = new AtomicInteger(n);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            futures.add(clients.submit(() -> {
+                while (remaining.getAndDecrement() > 0) {
+                    long s = System.nanoTime();
+                    HttpResponse<String> r = pair.submit(request);
+                    Matcher m = MESSAGE_ID.matcher(r.body());
+                    if (r.statusCode() == 202 && m.find()) {
+                        started.put(m.group(1), s);
+                    } else {
+                        failures.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        int received = 0;
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (received < n - failures.get() && System.nanoTime() < deadline) {
+            NationalQueue.Delivered d = national.receive(1000);
+            if (d == null) {
+                continue;
+            }
+            long now = System.nanoTime();
+            Long s = started.get(d.messageId());
+            latencies.add(now - (s == null ? t0 : s));
+            received++;
+        }
+        long elapsed = System.nanoTime() - t0;
+        clients.shutdown();
+        futures.forEach(f -> {
+            try {
+                f.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("bench client failed", e);
+            }
+        });
+        if (failures.get() > 0 || received < n) {
+            throw new IllegalStateException("bench: " + failures.get() + " submissions failed, " + received + "/" + n + " delivered");
+        }
+        List<Long> sorted = new ArrayList<>(latencies);
+        sorted.sort(Comparator.naturalOrder());
+        return new long[] {elapsed, sorted.get(sorted.size() / 2), sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99)))};
+    }
+
+    /** Messages/s that sign + encrypt + decrypt + verify of the same 10 KB message allow: per core x cores. */
+    private double ceiling(GatewayPair pair, int cores) {
+        Gateway nl = pair.nl();
+        Gateway de = pair.de();
+        SecureXml xml = new SecureXml();
+        XmlSecurity security = new XmlSecurity(Clock.systemUTC());
+        byte[] plain = plainMessage(nl);
+        OwnKeys nlKeys = nl.keys().own();
+        OwnKeys deKeys = de.keys().own();
+        PartnerCertificates deCerts = nl.keys().partner("DE");
+        PartnerCertificates nlCerts = de.keys().partner("NL");
+        SecurityProfile profile = SecurityProfile.DEFAULT;
+        int iterations = 600;
+        long t0 = 0;
+        for (int i = 0; i < iterations + 100; i++) {
+            if (i == 100) {
+                t0 = System.nanoTime();
+            }
+            Document doc = xml.parse(plain);
+            security.sign(doc, nlKeys.signingKey(), nlKeys.signingCertificate(), profile);
+            Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
+            security.encrypt(doc, body, deCerts.encryptionCertificate(), profile);
+            if (i == 0) {
+                sealedBytes = xml.serialize(doc).length;
+            }
+            security.decrypt(doc, deKeys.encryptionKey(), profile);
+            security.verify(doc, nlCerts.signingCertificate(), profile);
+        }
+        double perCore = iterations / ((System.nanoTime() - t0) / 1e9);
+        return perCore * cores;
+    }
+
+    /** The plain (unsealed) exchange message the gateway builds for the bench request. */
+    private static byte[] plainMessage(Gateway nl) {
+        var request = new org.cmag.national.NationalRequestParser().parse(request());
+        var message = new org.cmag.mapping.RequestTranslator("NL", "NL", Clock.systemUTC())
+                .translate(request, nl.registry().require("DE", org.cmag.error.ErrorCode.UNKNOWN_PARTNER));
+        SecureXml xml = new SecureXml();
+        return xml.serialize(new ExchangeCodec().toDocument(message, xml.newDocument()));
+    }
+
+    /** A ~10 KB request: a declaration with 25 goods items. */
+    static byte[] request() {
+        StringBuilder items = new StringBuilder();
+        for (int i = 1; i <= 25; i++) {
+            if (i > 1) {
+                items.append(',');
+            }
+            items.append("{\"sequenceNumeric\":").append(i)
+                    .append(",\"description\":\"Bicycle frames of aluminium alloy, unpainted, model series ").append(1000 + i)
+                    .append(", packed in cartons of two pieces with protective foam\",\"classifications\":[{\"id\":\"87149110\",")
+                    .append("\"identificationTypeCode\":\"TSP\"},{\"id\":\"8714911000\",\"identificationTypeCode\":\"TRC\"}],")
+                    .append("\"originCountryCode\":\"CN\"}");
+        }
+        String json = "{\"partner\":\"DE\",\"requestType\":\"VERIFICATION_OF_DECLARATION\",\"legalBasis\":{\"instrument\":"
+                + "\"EU-REG-515-97\",\"article\":\"4\"},\"purpose\":\"Verify the customs value and origin declared on import\","
+                + "\"factsSummary\":\"Declared value per kilo is far below comparable imports.\",\"declarations\":[{\"id\":"
+                + "\"26NL0000000000A1B2\",\"functionalReferenceId\":\"LRN-2026-000123\",\"typeCode\":\"IM\",\"declarationOfficeId\":"
+                + "\"NL000396\",\"exporter\":{\"name\":\"Fahrradteile Export GmbH\",\"id\":\"DE123456789012345\",\"address\":"
+                + "{\"line\":\"Industriestrasse 5\",\"cityName\":\"Bremen\",\"postcodeId\":\"28195\",\"countryCode\":\"DE\"}},"
+                + "\"importer\":{\"name\":\"Fietsonderdelen BV\",\"id\":\"NL123456789\"},\"goodsItems\":[" + items + "]}]}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

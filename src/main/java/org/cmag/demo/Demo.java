@@ -1,0 +1,141 @@
+package org.cmag.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.cmag.gateway.Gateway;
+import org.cmag.policy.Partner;
+import org.cmag.store.AuditRecord;
+
+/**
+ * The demo: NL's national system submits an assistance request; it travels to DE over REST, then over
+ * SOAP; the transcript shows who sent what, each check, and the receipt digests, from the gateways' own
+ * audit logs.
+ */
+public final class Demo {
+    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
+    private static final long WAIT_MILLIS = 30_000;
+
+    private final Path root;
+    private final PrintStream out;
+
+    public Demo(Path root, PrintStream out) {
+        this.root = root;
+        this.out = out;
+    }
+
+    public boolean run(byte[] request) {
+        wipe(root.resolve("NL"));
+        wipe(root.resolve("DE"));
+        out.println("CMAG demo - two customs administrations on loopback");
+        out.println("  state in " + root.toAbsolutePath());
+        boolean ok;
+        try (GatewayPair pair = new GatewayPair(root, Map.of()).start(Partner.Channel.REST);
+                NationalQueue deNational = new NationalQueue(pair.de())) {
+            out.println("  DE gateway up at " + pair.de().httpBase() + " (SOAP " + pair.de().config().get("gateway.soap.address") + ")");
+            out.println("  NL gateway up at " + pair.nl().httpBase());
+            out.println();
+            boolean rest = round("1", "REST", pair, deNational, request);
+            out.println();
+            out.println("NL restarts with DE's channel set to SOAP (same journal, database and keys)");
+            pair.restartNl(Partner.Channel.SOAP);
+            out.println();
+            boolean soap = round("2", "SOAP", pair, deNational, request);
+            out.println();
+            boolean chains = chain(pair.nl()) & chain(pair.de());
+            ok = rest && soap && chains;
+            out.println();
+            out.println(ok ? "RESULT: both messages arrived verified; both audit chains intact"
+                    : "RESULT: FAILED (REST " + (rest ? "ok" : "failed") + ", SOAP " + (soap ? "ok" : "failed")
+                            + ", audit chains " + (chains ? "ok" : "broken") + ")");
+        }
+        return ok;
+    }
+
+    private boolean round(String n, String channel, GatewayPair pair, NationalQueue deNational, byte[] request) {
+        out.println("[" + n + "] NL national system -> POST /api/v1/requests (" + channel + " channel to DE)");
+        HttpResponse<String> response = pair.submit(request);
+        out.println("    NL answered " + response.statusCode() + " " + response.body());
+        Matcher m = MESSAGE_ID.matcher(response.body());
+        if (response.statusCode() != 202 || !m.find()) {
+            return false;
+        }
+        String id = m.group(1);
+        NationalQueue.Delivered delivered = deNational.receive(WAIT_MILLIS);
+        boolean arrived = delivered != null && id.equals(delivered.messageId());
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        Optional<String> status = pair.nl().outbound().status(id);
+        while (!status.equals(Optional.of("DELIVERED")) && System.currentTimeMillis() < deadline) {
+            pause();
+            status = pair.nl().outbound().status(id);
+        }
+        out.println("    NL trail:");
+        print(pair.nl().audit().forMessage(id));
+        out.println("    DE trail:");
+        print(pair.de().audit().forMessage(id));
+        if (arrived) {
+            out.println("    DE national queue received " + delivered.messageId() + " (" + delivered.requestType() + ", case "
+                    + delivered.caseId() + ", from " + delivered.partner() + ", " + delivered.xml().length() + " chars of verified XML)");
+        } else {
+            out.println("    DE national queue: nothing arrived for " + id);
+        }
+        boolean receipted = status.equals(Optional.of("DELIVERED"));
+        out.println("    NL outbound status: " + status.orElse("unknown") + (receipted ? " (DE's signed receipt verified)" : ""));
+        return arrived && receipted;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void print(List<AuditRecord> records) {
+        for (AuditRecord r : records) {
+            var e = r.event();
+            StringBuilder line = new StringBuilder("      #").append(r.seq()).append(' ').append(e.type()).append(' ').append(e.outcome());
+            if (e.actor() != null) {
+                line.append(" by ").append(e.actor());
+            }
+            if (e.detail() != null) {
+                line.append(" - ").append(e.detail());
+            }
+            if (e.messageDigest() != null) {
+                line.append(" [sha256 ").append(e.messageDigest(), 0, 16).append("...]");
+            }
+            out.println(line);
+        }
+    }
+
+    private boolean chain(Gateway g) {
+        Optional<String> problem = g.audit().verifyChain();
+        out.println("Audit chain of " + g.id() + ": " + problem.map(p -> "BROKEN - " + p)
+                .orElse("intact (" + g.audit().all().size() + " records, every hash recomputed)"));
+        return problem.isEmpty();
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clear " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.cmag.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.cmag.config.GatewayConfig;
+import org.cmag.gateway.Gateway;
+import org.cmag.policy.Partner;
+
+/**
+ * Two administrations' gateways (NL and DE) in one JVM on loopback, each with its own broker, database and
+ * ports, sharing one development PKI directory. Used by the demo, the benchmark and the end-to-end tests.
+ */
+public final class GatewayPair implements AutoCloseable {
+    private final Path root;
+    private final int nlHttp;
+    private final int nlSoap;
+    private final int deHttp;
+    private final int deSoap;
+    private final Map<String, String> extra;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Gateway nl;
+    private Gateway de;
+
+    public GatewayPair(Path root, Map<String, String> extra) {
+        this.root = root.toAbsolutePath();
+        this.nlHttp = freePort();
+        this.nlSoap = freePort();
+        this.deHttp = freePort();
+        this.deSoap = freePort();
+        this.extra = Map.copyOf(extra);
+    }
+
+    /** Starts DE, then NL sending to DE over {@code channel}. */
+    public GatewayPair start(Partner.Channel channel) {
+        de = Gateway.start(config("DE", "DE", deHttp, deSoap, "NL", nlHttp, nlSoap, Partner.Channel.REST));
+        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel));
+        return this;
+    }
+
+    /** Stops NL and starts it again (same data: journal, database, keys) with another channel to DE. */
+    public void restartNl(Partner.Channel channel) {
+        nl.close();
+        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel));
+    }
+
+    private GatewayConfig config(String id, String country, int httpPort, int soapPort, String partner, int partnerHttp,
+            int partnerSoap, Partner.Channel channel) {
+        Map<String, String> o = new HashMap<>();
+        o.put("gateway.id", id);
+        o.put("gateway.country", country);
+        o.put("gateway.name", id + " customs (demo)");
+        o.put("gateway.data-dir", root.resolve(id).toString());
+        o.put("gateway.pki.dir", root.resolve("pki").toString());
+        o.put("gateway.http.port", String.valueOf(httpPort));
+        o.put("gateway.soap.port", String.valueOf(soapPort));
+        o.put("gateway.partner." + partner + ".endpoint", "http://127.0.0.1:" + partnerHttp);
+        o.put("gateway.partner." + partner + ".soap-endpoint", "http://127.0.0.1:" + partnerSoap + "/soap/exchange/v1");
+        o.put("gateway.partner." + partner + ".channel", channel.name());
+        o.putAll(extra);
+        return GatewayConfig.load(null, Map.of(), o);
+    }
+
+    public Gateway nl() {
+        return nl;
+    }
+
+    public Gateway de() {
+        return de;
+    }
+
+    /** Submits a national JSON request to NL's REST API; returns status and body. */
+    public HttpResponse<String> submit(byte[] json) {
+        return post(nl.httpBase() + "/api/v1/requests", "application/json", json);
+    }
+
+    public HttpResponse<String> post(String url, String contentType, byte[] body) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (nl != null) {
+            nl.close();
+        }
+        if (de != null) {
+            de.close();
+        }
+    }
+}

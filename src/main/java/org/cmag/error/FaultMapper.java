@@ -1,0 +1,133 @@
+package org.cmag.error;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import javax.xml.namespace.QName;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.cxf.binding.soap.SoapFault;
+import org.apache.cxf.interceptor.Fault;
+import org.cmag.messaging.GatewayHeaders;
+import org.cmag.store.AuditEvent;
+import org.cmag.store.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The one place where failures become answers: HTTP {@code application/problem+json} or a SOAP fault, each
+ * with the stable error code and the pointer of the bad field, plus an audit record. Never a stack trace
+ * to a client: unexpected failures are logged here with an incident id that the answer carries.
+ */
+public final class FaultMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(FaultMapper.class);
+    public static final String ERROR_NS = "urn:cmag:error:1";
+
+    private final AuditLog audit;
+
+    public FaultMapper(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /** Turns the caught exception into a problem+json response and audits it. */
+    public void toProblem(Exchange exchange) {
+        GatewayException e = classify(exchange);
+        auditRejection(exchange, e);
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, e.errorCode().httpStatus());
+        m.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        StringBuilder json = new StringBuilder(256).append('{');
+        field(json, "type", "urn:cmag:error:" + e.errorCode().code()).append(',');
+        field(json, "title", e.errorCode().title()).append(',');
+        json.append("\"status\":").append(e.errorCode().httpStatus()).append(',');
+        field(json, "code", e.errorCode().code()).append(',');
+        field(json, "side", e.errorCode().side().name().toLowerCase(java.util.Locale.ROOT)).append(',');
+        field(json, "detail", e.detail());
+        if (e.pointer() != null) {
+            json.append(',');
+            field(json, "pointer", e.pointer());
+        }
+        json.append('}');
+        m.setBody(json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Turns the caught exception into a SOAP fault (thrown, so CXF answers with it) and audits it. */
+    public void toSoapFault(Exchange exchange) {
+        GatewayException e = classify(exchange);
+        auditRejection(exchange, e);
+        QName faultCode = e.errorCode().side() == FaultSide.SERVER ? Fault.FAULT_CODE_SERVER : Fault.FAULT_CODE_CLIENT;
+        SoapFault fault = new SoapFault(e.errorCode().code() + ": " + e.detail(), faultCode);
+        try {
+            Document doc = javax.xml.parsers.DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().newDocument();
+            Element detail = doc.createElementNS(ERROR_NS, "err:Error");
+            Element code = doc.createElementNS(ERROR_NS, "err:Code");
+            code.setTextContent(e.errorCode().code());
+            detail.appendChild(code);
+            if (e.pointer() != null) {
+                Element pointer = doc.createElementNS(ERROR_NS, "err:Pointer");
+                pointer.setTextContent(e.pointer());
+                detail.appendChild(pointer);
+            }
+            Element wrapper = doc.createElement("detail");
+            wrapper.appendChild(detail);
+            fault.setDetail(wrapper);
+        } catch (javax.xml.parsers.ParserConfigurationException ignored) {
+            // the fault string still carries the code
+        }
+        throw fault;
+    }
+
+    private GatewayException classify(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (t == null) {
+            t = exchange.getException();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof GatewayException g) {
+                return g;
+            }
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.error("Unexpected failure, incident {}", incident, t);
+        return new GatewayException(ErrorCode.INTERNAL, "Internal error; incident " + incident);
+    }
+
+    private void auditRejection(Exchange exchange, GatewayException e) {
+        Message m = exchange.getMessage();
+        String partner = m.getHeader(GatewayHeaders.PARTNER_ID, String.class);
+        String route = exchange.getFromRouteId();
+        boolean national = route != null && route.startsWith("outbound");
+        String type = national ? "submission-rejected" : "message-rejected";
+        String detail = e.pointer() == null ? e.detail() : e.detail() + " [at " + e.pointer() + "]";
+        try {
+            audit.append(AuditEvent.rejected(type, national ? "national" : partner == null ? "unknown" : partner, partner,
+                    m.getHeader(GatewayHeaders.MESSAGE_ID, String.class), m.getHeader(GatewayHeaders.CASE_ID, String.class),
+                    e.errorCode().code(), detail).withDigest(m.getHeader(GatewayHeaders.DIGEST, String.class)));
+        } catch (RuntimeException auditFailure) {
+            LOG.error("Could not audit rejection {} ({})", e.errorCode().code(), route, auditFailure);
+        }
+    }
+
+    private static StringBuilder field(StringBuilder sb, String name, String value) {
+        sb.append('"').append(name).append("\":\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"');
+    }
+}

@@ -1,0 +1,104 @@
+package org.cmag.exchange;
+
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBElement;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Marshaller;
+import jakarta.xml.bind.UnmarshalException;
+import jakarta.xml.bind.Unmarshaller;
+import java.net.URL;
+import javax.xml.XMLConstants;
+import javax.xml.transform.dom.DOMResult;
+import javax.xml.validation.Schema;
+import javax.xml.validation.SchemaFactory;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
+import org.cmag.exchange.v1.ExchangeMessageType;
+import org.cmag.exchange.v1.ObjectFactory;
+import org.cmag.exchange.v1.ReceiptType;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.xml.sax.SAXParseException;
+
+/**
+ * JAXB binding of the exchange schema: one context and one compiled schema, built once; a fresh
+ * (cheap) marshaller/unmarshaller per call. Unmarshalling always validates against the schema and reads
+ * only the DOM element it is given: callers pass the element the signature verified.
+ */
+public final class ExchangeCodec {
+    public static final String NS = "urn:cmag:exchange:1";
+
+    private final JAXBContext context;
+    private final Schema schema;
+    private final ObjectFactory factory = new ObjectFactory();
+
+    public ExchangeCodec() {
+        try {
+            this.context = JAXBContext.newInstance(ExchangeMessageType.class.getPackageName(), ExchangeCodec.class.getClassLoader());
+            SchemaFactory sf = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+            sf.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            sf.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            URL xsd = ExchangeCodec.class.getClassLoader().getResource("schemas/xsd/cmag-exchange-1.xsd");
+            if (xsd == null) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "schemas/xsd/cmag-exchange-1.xsd is not on the classpath");
+            }
+            this.schema = sf.newSchema(xsd);
+        } catch (JAXBException | org.xml.sax.SAXException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot initialise the exchange schema binding: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Marshals a message into a new DOM document (validated: we never send what we would not accept). */
+    public Document toDocument(ExchangeMessageType message, Document target) {
+        marshal(factory.createExchangeMessage(message), target);
+        return target;
+    }
+
+    public Document toDocument(ReceiptType receipt, Document target) {
+        marshal(factory.createReceipt(receipt), target);
+        return target;
+    }
+
+    private void marshal(JAXBElement<?> element, Document target) {
+        try {
+            Marshaller m = context.createMarshaller();
+            m.setSchema(schema);
+            m.marshal(element, new DOMResult(target));
+        } catch (JAXBException e) {
+            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Outgoing message does not conform to the exchange schema: " + reason(e));
+        }
+    }
+
+    public ExchangeMessageType readMessage(Element verified) {
+        return read(verified, ExchangeMessageType.class, "ExchangeMessage");
+    }
+
+    public ReceiptType readReceipt(Element verified) {
+        return read(verified, ReceiptType.class, "Receipt");
+    }
+
+    private <T> T read(Element element, Class<T> type, String localName) {
+        if (!NS.equals(element.getNamespaceURI()) || !localName.equals(element.getLocalName())) {
+            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Expected element {" + NS + "}" + localName + " but found {"
+                    + element.getNamespaceURI() + "}" + element.getLocalName(), "/" + element.getNodeName());
+        }
+        try {
+            Unmarshaller u = context.createUnmarshaller();
+            u.setSchema(schema);
+            return u.unmarshal(element, type).getValue();
+        } catch (JAXBException e) {
+            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Message does not conform to the exchange schema: " + reason(e));
+        }
+    }
+
+    private static String reason(JAXBException e) {
+        Throwable t = e.getLinkedException() != null ? e.getLinkedException() : e.getCause();
+        if (t instanceof SAXParseException spe) {
+            return spe.getMessage();
+        }
+        if (e instanceof UnmarshalException && t != null) {
+            return t.getMessage();
+        }
+        return t != null ? t.getMessage() : e.getMessage();
+    }
+}

@@ -1,0 +1,330 @@
+package org.cmag.gateway;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.main.Main;
+import org.cmag.config.GatewayConfig;
+import org.cmag.crypto.DevPki;
+import org.cmag.crypto.KeyStores;
+import org.cmag.crypto.PartnerCertificates;
+import org.cmag.crypto.SecureXml;
+import org.cmag.crypto.XmlSecurity;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.FaultMapper;
+import org.cmag.error.GatewayException;
+import org.cmag.exchange.ExchangeCodec;
+import org.cmag.exchange.Receipts;
+import org.cmag.mapping.RequestTranslator;
+import org.cmag.messaging.Broker;
+import org.cmag.national.NationalRequestParser;
+import org.cmag.policy.Partner;
+import org.cmag.policy.PartnerRegistry;
+import org.cmag.soap.SoapPayloads;
+import org.cmag.stage.AcceptInbound;
+import org.cmag.stage.ApplyAgreement;
+import org.cmag.stage.CheckAgreement;
+import org.cmag.stage.CheckPartnerResponse;
+import org.cmag.stage.DecryptPayload;
+import org.cmag.stage.DedupeInbound;
+import org.cmag.stage.DeliveryFailed;
+import org.cmag.stage.EncryptMessage;
+import org.cmag.stage.EnqueueFailed;
+import org.cmag.stage.HealthCheck;
+import org.cmag.stage.IssueReceipt;
+import org.cmag.stage.LookupReceipt;
+import org.cmag.stage.MarkDelivered;
+import org.cmag.stage.PrepareDelivery;
+import org.cmag.stage.PrepareNationalDelivery;
+import org.cmag.stage.RecordOutbound;
+import org.cmag.stage.RecordReceipt;
+import org.cmag.stage.RejectInbound;
+import org.cmag.stage.ResolvePartner;
+import org.cmag.stage.SignMessage;
+import org.cmag.stage.SubmissionAccepted;
+import org.cmag.stage.TranslateRequest;
+import org.cmag.stage.ValidateMessage;
+import org.cmag.stage.ValidateNationalRequest;
+import org.cmag.stage.VerifySignature;
+import org.cmag.stage.VerifyReceipt;
+import org.cmag.store.AuditLog;
+import org.cmag.store.Database;
+import org.cmag.store.InboundStore;
+import org.cmag.store.OutboundStore;
+
+/**
+ * One administration's gateway: builds every heavy object once (keys, schema binding, crypto façade,
+ * database pool, broker, partner registry), binds the stage beans, and runs the YAML routes on camel-main.
+ * Several gateways can run in one JVM (the demo and the tests do), each with its own broker, database,
+ * ports and keys.
+ */
+public final class Gateway implements AutoCloseable {
+    private final GatewayConfig config;
+    private final Main main;
+    private final Broker broker;
+    private final Database database;
+    private final AuditLog audit;
+    private final OutboundStore outbound;
+    private final InboundStore inbound;
+    private final PartnerRegistry registry;
+    private final KeyRing keys;
+
+    private Gateway(GatewayConfig config, Main main, Broker broker, Database database, AuditLog audit, OutboundStore outbound,
+            InboundStore inbound, PartnerRegistry registry, KeyRing keys) {
+        this.config = config;
+        this.main = main;
+        this.broker = broker;
+        this.database = database;
+        this.audit = audit;
+        this.outbound = outbound;
+        this.inbound = inbound;
+        this.registry = registry;
+        this.keys = keys;
+    }
+
+    /** Starts a gateway with the system clock. */
+    public static Gateway start(GatewayConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static Gateway start(GatewayConfig config, Clock clock) {
+        String ownId = config.gatewayId();
+        Path dataDir = config.getPath("gateway.data-dir");
+        createDirectories(dataDir);
+        PartnerRegistry registry = PartnerRegistry.load(
+                config.getOptional("gateway.policies.dir") == null ? null : Path.of(config.get("gateway.policies.dir")), ownId,
+                config::getOptional);
+        KeyRing keys = loadKeys(config, registry, clock);
+
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Database database = new Database(h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
+                    config.asMap().getOrDefault("gateway.db.password", ""), config.getInt("gateway.db.pool-size"));
+            opened.add(database);
+            Broker broker = config.getOptional("gateway.broker.url") == null
+                    ? Broker.embedded(dataDir, ownId, config.getLong("gateway.broker.journal-buffer-timeout-ns"))
+                    : Broker.external(config.get("gateway.broker.url"), config.getOptional("gateway.broker.user"),
+                            config.getOptional("gateway.broker.password"));
+            opened.add(broker);
+
+            AuditLog audit = new AuditLog(database, clock);
+            OutboundStore outbound = new OutboundStore(database, audit);
+            InboundStore inbound = new InboundStore(database, audit);
+            SecureXml xml = new SecureXml();
+            XmlSecurity security = new XmlSecurity(clock);
+            ExchangeCodec codec = new ExchangeCodec();
+            Receipts receipts = new Receipts(security, codec, xml, clock);
+            int maxBytes = config.getInt("gateway.max-message-bytes");
+            String country = config.get("gateway.country");
+            String queuePrefix = config.get("gateway.queue.outbound-prefix");
+
+            Main main = new Main();
+            main.bind("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
+            main.bind("faultMapper", new FaultMapper(audit));
+            main.bind("validateNationalRequest", new ValidateNationalRequest(new NationalRequestParser(), maxBytes));
+            main.bind("resolvePartner", new ResolvePartner(registry));
+            main.bind("translateRequest", new TranslateRequest(new RequestTranslator(ownId, country, clock), codec, xml));
+            main.bind("applyAgreement", new ApplyAgreement());
+            main.bind("signMessage", new SignMessage(security, keys));
+            main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
+            main.bind("recordOutbound", new RecordOutbound(outbound, queuePrefix, clock));
+            main.bind("enqueueFailed", new EnqueueFailed(outbound));
+            main.bind("submissionAccepted", new SubmissionAccepted());
+            main.bind("prepareDelivery", new PrepareDelivery(registry));
+            main.bind("soapPayloads", new SoapPayloads(xml));
+            main.bind("checkPartnerResponse", new CheckPartnerResponse());
+            main.bind("verifyReceipt", new VerifyReceipt(receipts, keys));
+            main.bind("recordReceipt", new RecordReceipt(outbound, clock));
+            main.bind("deliveryFailed", new DeliveryFailed(outbound));
+            main.bind("acceptInbound", new AcceptInbound(xml, registry, ownId, maxBytes));
+            main.bind("lookupReceipt", new LookupReceipt(inbound));
+            main.bind("issueReceipt", new IssueReceipt(receipts, inbound, registry, keys, ownId, country, clock));
+            main.bind("decryptPayload", new DecryptPayload(security, xml, registry, keys));
+            main.bind("verifySignature", new VerifySignature(security, keys));
+            main.bind("validateMessage", new ValidateMessage(codec, ownId, clock,
+                    Duration.ofSeconds(config.getLong("gateway.freshness.max-age-seconds")),
+                    Duration.ofSeconds(config.getLong("gateway.freshness.max-skew-seconds"))));
+            main.bind("checkAgreement", new CheckAgreement());
+            main.bind("dedupeInbound", new DedupeInbound(inbound, clock));
+            main.bind("prepareNationalDelivery", new PrepareNationalDelivery(xml));
+            main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
+            main.bind("rejectInbound", new RejectInbound(inbound, clock));
+            main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry));
+            main.setOverrideProperties(camelProperties(config, maxBytes));
+            main.start();
+
+            Gateway gateway = new Gateway(config, main, broker, database, audit, outbound, inbound, registry, keys);
+            gateway.addDeliveryRoutes(queuePrefix);
+            return gateway;
+        } catch (GatewayException e) {
+            closeAllQuietly(opened);
+            throw e;
+        } catch (Exception e) {
+            closeAllQuietly(opened);
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Gateway " + ownId + " failed to start: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** H2 refuses implicitly relative file paths; resolve them against the working directory. */
+    static String h2Absolute(String url) {
+        String prefix = "jdbc:h2:file:";
+        if (!url.startsWith(prefix)) {
+            return url;
+        }
+        String rest = url.substring(prefix.length());
+        if (rest.startsWith("/") || rest.startsWith("./") || rest.startsWith("~") || rest.matches("^[A-Za-z]:.*")) {
+            return url;
+        }
+        return prefix + Path.of("").toAbsolutePath().resolve(rest.split(";", 2)[0]) + (rest.contains(";") ? ";" + rest.split(";", 2)[1] : "");
+    }
+
+    private static Properties camelProperties(GatewayConfig config, int maxBytes) {
+        Properties p = new Properties();
+        p.putAll(config.asMap());
+        p.put("camel.main.name", "cmag-" + config.gatewayId());
+        p.put("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
+        p.put("camel.main.jmx-enabled", "false");
+        p.put("camel.main.dev-console-enabled", "false");
+        p.put("camel.main.shutdown-timeout", "10");
+        p.put("camel.server.enabled", "true");
+        p.put("camel.server.host", config.get("gateway.http.host"));
+        p.put("camel.server.port", config.get("gateway.http.port"));
+        p.put("camel.server.max-body-size", String.valueOf(maxBytes + 1024L));
+        p.put("camel.rest.component", "platform-http");
+        return p;
+    }
+
+    private void addDeliveryRoutes(String queuePrefix) throws Exception {
+        CamelContext context = main.getCamelContext();
+        for (Partner partner : registry.all()) {
+            TemplatedRouteBuilder.builder(context, "outbound-delivery")
+                    .routeId("outbound-delivery-" + partner.id())
+                    .prefixId(partner.id() + "-")
+                    .parameter("partnerId", partner.id())
+                    .parameter("queue", partner.outboundQueue(queuePrefix))
+                    .parameter("channel", partner.channel().name())
+                    .parameter("restUri", restUri(partner.restEndpoint()))
+                    .parameter("soapUri", soapUri(partner.soapEndpoint()))
+                    .add();
+        }
+    }
+
+    private static String restUri(String endpoint) {
+        String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        if (!base.startsWith("http://") && !base.startsWith("https://")) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Partner endpoint must be an http(s) URL: " + endpoint);
+        }
+        return base + "/exchange/v1/messages?httpMethod=POST&throwExceptionOnFailure=false";
+    }
+
+    private static String soapUri(String endpoint) {
+        return "cxf://" + endpoint + "?dataFormat=PAYLOAD&wsdlURL=classpath:schemas/wsdl/cmag-exchange-v1.wsdl"
+                + "&serviceName=%7Burn:cmag:exchange:wsdl:1%7DExchangeService&portName=%7Burn:cmag:exchange:wsdl:1%7DExchangePort"
+                + "&defaultOperationName=Submit";
+    }
+
+    private static KeyRing loadKeys(GatewayConfig config, PartnerRegistry registry, java.time.Clock clock) {
+        String ownId = config.gatewayId();
+        Path pki = config.getPath("gateway.pki.dir");
+        char[] password = config.get("gateway.pki.store-password").toCharArray();
+        if (config.getBoolean("gateway.pki.dev-generate")) {
+            List<String> ids = new ArrayList<>();
+            ids.add(ownId);
+            registry.all().forEach(p -> ids.add(p.id()));
+            new DevPki(pki, clock, password).ensure(ids);
+        }
+        Map<String, PartnerCertificates> partners = new HashMap<>();
+        for (Partner p : registry.all()) {
+            partners.put(p.id(), new PartnerCertificates(p.id(), KeyStores.readPem(pki.resolve(p.signingCertificateFile())),
+                    KeyStores.readPem(pki.resolve(p.encryptionCertificateFile()))));
+        }
+        return new KeyRing(KeyStores.loadOwn(pki.resolve(ownId + ".p12"), password), Map.copyOf(partners));
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot create data directory " + dir, null, e);
+        }
+    }
+
+    private static void closeAllQuietly(List<AutoCloseable> opened) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            closeQuietly(opened.get(i));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // best effort while failing start-up
+        }
+    }
+
+    public String id() {
+        return config.gatewayId();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public OutboundStore outbound() {
+        return outbound;
+    }
+
+    public InboundStore inbound() {
+        return inbound;
+    }
+
+    public PartnerRegistry registry() {
+        return registry;
+    }
+
+    public KeyRing keys() {
+        return keys;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Base URL of this gateway's HTTP listener. */
+    public String httpBase() {
+        return "http://" + config.get("gateway.http.host") + ":" + config.get("gateway.http.port");
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            // continue closing the rest
+        }
+        closeQuietly(broker);
+        closeQuietly(database);
+    }
+}

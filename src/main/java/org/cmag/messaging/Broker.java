@@ -1,0 +1,110 @@
+package org.cmag.messaging;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.deployers.impl.FileConfigurationParser;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+/**
+ * The gateway's Artemis connection: an embedded broker with a persistent NIO journal under the data
+ * directory (default), or an external broker / cluster by URL. JMS connections are pooled.
+ */
+public final class Broker implements AutoCloseable {
+    private static final AtomicInteger VM_IDS = new AtomicInteger(100);
+
+    private final EmbeddedActiveMQ embedded;
+    private final ActiveMQConnectionFactory connectionFactory;
+    private final JmsPoolConnectionFactory pool;
+
+    private Broker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory connectionFactory) {
+        this.embedded = embedded;
+        this.connectionFactory = connectionFactory;
+        this.pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(connectionFactory);
+        pool.setMaxConnections(2);
+        pool.setMaxSessionsPerConnection(200);
+    }
+
+    /** Starts an embedded broker whose journal lives under {@code dataDir}. */
+    public static Broker embedded(Path dataDir, String name, long journalBufferTimeoutNs) {
+        int vmId = VM_IDS.incrementAndGet();
+        try {
+            Configuration cfg;
+            try (java.io.InputStream in = Broker.class.getClassLoader().getResourceAsStream("config/broker/broker.xml")) {
+                if (in == null) {
+                    throw new GatewayException(ErrorCode.CONFIGURATION, "config/broker/broker.xml is not on the classpath");
+                }
+                cfg = new FileConfigurationParser().parseMainConfig(in);
+            }
+            configure(cfg, dataDir, name, journalBufferTimeoutNs);
+            cfg.addAcceptorConfiguration("in-vm", "vm://" + vmId);
+            EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+            server.setConfiguration(cfg);
+            server.start();
+            ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("vm://" + vmId);
+            return new Broker(server, cf);
+        } catch (GatewayException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Cannot start the embedded broker in " + dataDir + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static void configure(Configuration cfg, Path dataDir, String name, long journalBufferTimeoutNs) {
+        Path base = dataDir.toAbsolutePath().resolve("broker");
+        cfg.setName("cmag-" + name);
+        cfg.setPersistenceEnabled(true);
+        cfg.setSecurityEnabled(false); // in-VM acceptor only: nothing listens on the network
+        cfg.setJMXManagementEnabled(false);
+        cfg.setJournalType(JournalType.NIO);
+        cfg.setJournalPoolFiles(10);
+        cfg.setJournalBufferTimeout_NIO((int) journalBufferTimeoutNs);
+        cfg.setJournalDirectory(base.resolve("journal").toString());
+        cfg.setBindingsDirectory(base.resolve("bindings").toString());
+        cfg.setLargeMessagesDirectory(base.resolve("large-messages").toString());
+        cfg.setPagingDirectory(base.resolve("paging").toString());
+        cfg.setNodeManagerLockDirectory(base.resolve("lock").toString());
+    }
+
+    /** Connects to an external broker (e.g. {@code tcp://broker:61616}). */
+    public static Broker external(String url, String user, String password) {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url);
+        if (user != null) {
+            cf.setUser(user);
+            cf.setPassword(password);
+        }
+        return new Broker(null, cf);
+    }
+
+    public JmsPoolConnectionFactory connectionFactory() {
+        return pool;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** Whether the broker (embedded) is active. */
+    public boolean isActive() {
+        return embedded == null || embedded.getActiveMQServer().isActive();
+    }
+
+    @Override
+    public void close() {
+        pool.stop();
+        connectionFactory.close();
+        if (embedded != null) {
+            try {
+                embedded.stop();
+            } catch (Exception e) {
+                throw new GatewayException(ErrorCode.INTERNAL, "Embedded broker did not stop cleanly", null, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package org.cmag.national;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
+
+/**
+ * Parses and validates a national assistance request. Every reject names the field by JSON pointer and
+ * carries a stable code: {@code malformed_json}, {@code missing_field}, {@code invalid_field}, {@code unknown_field}.
+ * The accepted shape is documented as JSON Schema in {@code schemas/national/assistance-request.schema.json};
+ * a test keeps the two in step.
+ */
+public final class NationalRequestParser {
+    static final Set<String> REQUEST_TYPES = Set.of("INFORMATION", "VERIFICATION_OF_DECLARATION", "VERIFICATION_OF_ORIGIN",
+            "VERIFICATION_OF_DOCUMENTS", "SURVEILLANCE", "ENQUIRY", "NOTIFICATION", "SPONTANEOUS_INFORMATION");
+
+    static final Set<String> ROOT = Set.of("partner", "requestType", "legalBasis", "purpose", "relatedRequestId",
+            "factsSummary", "declarations");
+    static final Set<String> LEGAL_BASIS = Set.of("instrument", "article");
+    static final Set<String> DECLARATION = Set.of("id", "functionalReferenceId", "typeCode", "issueDateTime",
+            "declarationOfficeId", "exporter", "importer", "goodsItems");
+    static final Set<String> PARTY = Set.of("name", "id", "address");
+    static final Set<String> ADDRESS = Set.of("line", "cityName", "postcodeId", "countryCode");
+    static final Set<String> GOODS_ITEM = Set.of("sequenceNumeric", "description", "classifications", "originCountryCode");
+    static final Set<String> CLASSIFICATION = Set.of("id", "identificationTypeCode");
+
+    private static final String IDENTIFIER = "[A-Za-z0-9._:\\-]{1,70}";
+
+    private final ObjectMapper mapper;
+
+    public NationalRequestParser() {
+        this.mapper = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
+    }
+
+    public NationalRequest parse(byte[] json) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new GatewayException(ErrorCode.MALFORMED_JSON, "The body is not well-formed JSON" + where + ": " + e.getOriginalMessage(), "");
+        } catch (java.io.IOException e) {
+            throw new GatewayException(ErrorCode.MALFORMED_JSON, "The body could not be read as JSON", "");
+        }
+        if (root == null || !root.isObject()) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, "The body must be a JSON object", "");
+        }
+        onlyKnown(root, "", ROOT);
+        JsonNode legal = object(root, "", "legalBasis", true);
+        onlyKnown(legal, "/legalBasis", LEGAL_BASIS);
+        String requestType = text(root, "", "requestType", true, 40);
+        if (!REQUEST_TYPES.contains(requestType)) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, "requestType '" + requestType + "' is not one of "
+                    + new java.util.TreeSet<>(REQUEST_TYPES), "/requestType");
+        }
+        String related = text(root, "", "relatedRequestId", false, 70);
+        if (related != null && !related.matches(IDENTIFIER)) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, "relatedRequestId may contain letters, digits and . _ : - only", "/relatedRequestId");
+        }
+        return new NationalRequest(
+                pattern(text(root, "", "partner", true, 35), "/partner", "[A-Z0-9][A-Z0-9\\-]{1,34}", "an upper-case authority id such as DE"),
+                requestType,
+                text(legal, "/legalBasis", "instrument", true, 256),
+                text(legal, "/legalBasis", "article", false, 35),
+                text(root, "", "purpose", true, 256),
+                related,
+                text(root, "", "factsSummary", false, 4000),
+                list(root, "", "declarations", 100, this::declaration));
+    }
+
+    private NationalRequest.Declaration declaration(JsonNode n, String at) {
+        onlyKnown(n, at, DECLARATION);
+        return new NationalRequest.Declaration(text(n, at, "id", false, 70), text(n, at, "functionalReferenceId", false, 35),
+                text(n, at, "typeCode", false, 35), text(n, at, "issueDateTime", false, 35), text(n, at, "declarationOfficeId", false, 17),
+                party(n, at, "exporter"), party(n, at, "importer"), list(n, at, "goodsItems", 999, this::goodsItem));
+    }
+
+    private NationalRequest.Party party(JsonNode parent, String at, String field) {
+        JsonNode n = object(parent, at, field, false);
+        if (n == null) {
+            return null;
+        }
+        String p = at + "/" + field;
+        onlyKnown(n, p, PARTY);
+        JsonNode a = object(n, p, "address", false);
+        NationalRequest.Address address = null;
+        if (a != null) {
+            String ap = p + "/address";
+            onlyKnown(a, ap, ADDRESS);
+            address = new NationalRequest.Address(text(a, ap, "line", false, 70), text(a, ap, "cityName", false, 35),
+                    text(a, ap, "postcodeId", false, 17), country(text(a, ap, "countryCode", false, 2), ap + "/countryCode"));
+        }
+        return new NationalRequest.Party(text(n, p, "name", false, 70), text(n, p, "id", false, 17), address);
+    }
+
+    private NationalRequest.GoodsItem goodsItem(JsonNode n, String at) {
+        onlyKnown(n, at, GOODS_ITEM);
+        JsonNode seq = n.get("sequenceNumeric");
+        if (seq == null || seq.isNull()) {
+            throw new GatewayException(ErrorCode.MISSING_FIELD, "sequenceNumeric is required", at + "/sequenceNumeric");
+        }
+        if (!seq.canConvertToInt() || !seq.isIntegralNumber() || seq.intValue() < 1 || seq.intValue() > 99999) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, "sequenceNumeric must be a whole number from 1 to 99999", at + "/sequenceNumeric");
+        }
+        return new NationalRequest.GoodsItem(seq.intValue(), text(n, at, "description", false, 512),
+                list(n, at, "classifications", 10, (c, cp) -> {
+                    onlyKnown(c, cp, CLASSIFICATION);
+                    return new NationalRequest.Classification(text(c, cp, "id", true, 17), text(c, cp, "identificationTypeCode", false, 35));
+                }),
+                text(n, at, "originCountryCode", false, 4));
+    }
+
+    private static String country(String v, String pointer) {
+        return v == null ? null : pattern(v, pointer, "[A-Z]{2}", "an ISO 3166 alpha-2 code");
+    }
+
+    private static String pattern(String v, String pointer, String regex, String what) {
+        if (!v.matches(regex)) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, pointer.substring(pointer.lastIndexOf('/') + 1) + " must be " + what, pointer);
+        }
+        return v;
+    }
+
+    private static void onlyKnown(JsonNode n, String at, Set<String> known) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw new GatewayException(ErrorCode.UNKNOWN_FIELD, "Field '" + name + "' is not defined here; allowed: "
+                        + new java.util.TreeSet<>(known), at + "/" + escape(name));
+            }
+        }
+    }
+
+    private static String escape(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static JsonNode object(JsonNode parent, String at, String field, boolean required) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new GatewayException(ErrorCode.MISSING_FIELD, field + " is required", at + "/" + field);
+            }
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " must be an object", at + "/" + field);
+        }
+        return n;
+    }
+
+    private static String text(JsonNode parent, String at, String field, boolean required, int maxLength) {
+        JsonNode n = parent.get(field);
+        String pointer = at + "/" + field;
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new GatewayException(ErrorCode.MISSING_FIELD, field + " is required", pointer);
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " must be a string", pointer);
+        }
+        String v = n.textValue().strip();
+        if (v.isEmpty()) {
+            throw new GatewayException(required ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD, field + " must not be empty", pointer);
+        }
+        if (v.length() > maxLength) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " is longer than " + maxLength + " characters", pointer);
+        }
+        if (v.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " contains control characters", pointer);
+        }
+        return v;
+    }
+
+    private static <T> List<T> list(JsonNode parent, String at, String field, int max, BiFunction<JsonNode, String, T> item) {
+        JsonNode n = parent.get(field);
+        String pointer = at + "/" + field;
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " must be an array", pointer);
+        }
+        if (n.size() > max) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " has more than " + max + " entries", pointer);
+        }
+        List<T> out = new ArrayList<>(n.size());
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode e = n.get(i);
+            if (!e.isObject()) {
+                throw new GatewayException(ErrorCode.INVALID_FIELD, field + " entries must be objects", pointer + "/" + i);
+            }
+            out.add(item.apply(e, pointer + "/" + i));
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,29 @@
+package org.cmag.stage;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
+import org.cmag.messaging.GatewayHeaders;
+import org.cmag.national.NationalRequest;
+import org.cmag.policy.Partner;
+
+/**
+ * Stage {@code apply-policy}: the partner agreement must permit the request type and cover the legal basis;
+ * otherwise the request is refused before anything is signed. (Field-level minimisation builds on this.)
+ */
+public final class ApplyAgreement implements Processor {
+    @Override
+    public void process(Exchange exchange) {
+        NationalRequest request = exchange.getProperty(GatewayHeaders.NATIONAL_REQUEST, NationalRequest.class);
+        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        if (!partner.requestTypes().contains(request.requestType())) {
+            throw new GatewayException(ErrorCode.REQUEST_TYPE_NOT_PERMITTED, "Agreement " + partner.agreementId()
+                    + " does not permit " + request.requestType() + " requests to " + partner.id(), "/requestType");
+        }
+        if (!partner.permitsLegalBasis(request.legalInstrument(), request.legalArticle())) {
+            throw new GatewayException(ErrorCode.LEGAL_BASIS_NOT_PERMITTED, "Agreement " + partner.agreementId()
+                    + " does not cover " + Headers.legalBasis(request.legalInstrument(), request.legalArticle()), "/legalBasis");
+        }
+    }
+}

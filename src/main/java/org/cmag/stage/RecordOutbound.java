@@ -1,0 +1,52 @@
+package org.cmag.stage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.jms.JmsConstants;
+import org.cmag.messaging.GatewayHeaders;
+import org.cmag.policy.Partner;
+import org.cmag.store.AuditEvent;
+import org.cmag.store.OutboundStore;
+
+/**
+ * Stage {@code record-outbound}: the sealed message and its audit trail (submitted, policy applied, sealed)
+ * are committed in one transaction before the message is queued for the partner.
+ */
+public final class RecordOutbound implements Processor {
+    private final OutboundStore store;
+    private final String queuePrefix;
+    private final Clock clock;
+
+    public RecordOutbound(OutboundStore store, String queuePrefix, Clock clock) {
+        this.store = store;
+        this.queuePrefix = queuePrefix;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message m = exchange.getMessage();
+        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        String id = m.getHeader(GatewayHeaders.MESSAGE_ID, String.class);
+        String caseId = m.getHeader(GatewayHeaders.CASE_ID, String.class);
+        String legal = m.getHeader(GatewayHeaders.LEGAL_BASIS, String.class);
+        String purpose = m.getHeader(GatewayHeaders.PURPOSE, String.class);
+        String digest = m.getHeader(GatewayHeaders.DIGEST, String.class);
+        String type = m.getHeader(GatewayHeaders.MESSAGE_TYPE, String.class);
+        String requestType = m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class);
+        String sealed = new String(m.getBody(byte[].class), StandardCharsets.UTF_8);
+        store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
+                        clock.instant(), partner.channel().name()),
+                AuditEvent.ok("submission-received", "national", partner.id(), id, caseId, requestType).withLegal(legal, purpose),
+                AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,
+                        "agreement " + partner.agreementId() + " v" + partner.agreementVersion() + " sha256 " + partner.policyDigest()),
+                AuditEvent.ok("message-sealed", "gateway", partner.id(), id, caseId,
+                        partner.security().signature() + " + " + partner.security().content() + "/" + partner.security().keyTransport())
+                        .withDigest(digest),
+                AuditEvent.ok("message-queued", "gateway", partner.id(), id, caseId, partner.outboundQueue(queuePrefix)));
+        m.setHeader(JmsConstants.JMS_DESTINATION_NAME, partner.outboundQueue(queuePrefix));
+    }
+}

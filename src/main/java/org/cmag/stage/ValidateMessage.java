@@ -1,0 +1,77 @@
+package org.cmag.stage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
+import org.cmag.exchange.ExchangeCodec;
+import org.cmag.exchange.v1.ExchangeMessageType;
+import org.cmag.exchange.v1.HeaderType;
+import org.cmag.messaging.GatewayHeaders;
+import org.cmag.policy.Partner;
+import org.w3c.dom.Element;
+
+/**
+ * Stage {@code validate}: the verified element against the exchange schema, then the verified header
+ * against what the transport claimed: same sender (the signer's administration), addressed to us, same
+ * message id, and fresh (created within the window, not expired).
+ */
+public final class ValidateMessage implements Processor {
+    /** Exchange property holding the unmarshalled, verified message. */
+    public static final String MESSAGE = "GwExchangeMessage";
+
+    private final ExchangeCodec codec;
+    private final String ownId;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Duration maxSkew;
+
+    public ValidateMessage(ExchangeCodec codec, String ownId, Clock clock, Duration maxAge, Duration maxSkew) {
+        this.codec = codec;
+        this.ownId = ownId;
+        this.clock = clock;
+        this.maxAge = maxAge;
+        this.maxSkew = maxSkew;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message m = exchange.getMessage();
+        ExchangeMessageType message = codec.readMessage(m.getBody(Element.class));
+        HeaderType h = message.getHeader();
+        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        if (!partner.id().equals(h.getSender().getAuthorityID())) {
+            throw new GatewayException(ErrorCode.SENDER_MISMATCH, "Signed header names sender " + h.getSender().getAuthorityID()
+                    + " but the message was signed by " + partner.id(), "/ExchangeMessage/Header/Sender/AuthorityID");
+        }
+        if (!ownId.equals(h.getReceiver().getAuthorityID())) {
+            throw new GatewayException(ErrorCode.WRONG_RECEIVER, "Signed header names receiver " + h.getReceiver().getAuthorityID(),
+                    "/ExchangeMessage/Header/Receiver/AuthorityID");
+        }
+        if (!h.getMessageID().equals(m.getHeader(GatewayHeaders.MESSAGE_ID, String.class))) {
+            throw new GatewayException(ErrorCode.HEADER_INVALID, "Signed MessageID differs from the one the receipt was issued for",
+                    "/ExchangeMessage/Header/MessageID");
+        }
+        Instant now = clock.instant();
+        Instant created = h.getCreated().toInstant();
+        if (created.isAfter(now.plus(maxSkew)) || created.isBefore(now.minus(maxAge))) {
+            throw new GatewayException(ErrorCode.MESSAGE_STALE, "Created " + created + " is outside the accepted window around " + now,
+                    "/ExchangeMessage/Header/Created");
+        }
+        if (h.getExpiresAt() != null && h.getExpiresAt().toInstant().isBefore(now.minus(maxSkew))) {
+            throw new GatewayException(ErrorCode.MESSAGE_STALE, "The message expired at " + h.getExpiresAt(), "/ExchangeMessage/Header/ExpiresAt");
+        }
+        exchange.setProperty(MESSAGE, message);
+        m.setHeader(GatewayHeaders.CASE_ID, h.getConversationID());
+        m.setHeader(GatewayHeaders.MESSAGE_TYPE, h.getMessageType().value());
+        if (message.getBody().getAssistanceRequest() != null) {
+            m.setHeader(GatewayHeaders.REQUEST_TYPE, message.getBody().getAssistanceRequest().getRequestType().value());
+        }
+        m.setHeader(GatewayHeaders.LEGAL_BASIS, Headers.legalBasis(h.getLegalBasis().getInstrument(), h.getLegalBasis().getArticle()));
+        m.setHeader(GatewayHeaders.PURPOSE, String.join("; ", h.getPurpose()));
+    }
+}

@@ -1,0 +1,181 @@
+package org.cmag.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Append-only, hash-chained audit log: {@code hash = SHA-256(prev_hash || canonical record)}. Appends lock
+ * the chain head row, so concurrent writers (threads or gateway nodes sharing one database) form one chain.
+ * Appends can join the caller's transaction, so a business row and its audit record commit together.
+ */
+public final class AuditLog {
+    static final String GENESIS = "0".repeat(64);
+    private static final char SEP = '\u001f';
+
+    private final Database database;
+    private final Clock clock;
+
+    public AuditLog(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** Appends events in their own transaction. */
+    public void append(AuditEvent... events) {
+        database.inTransaction(c -> {
+            append(c, events);
+            return null;
+        });
+    }
+
+    /** Appends events inside the caller's transaction (auto-commit must be off). */
+    public void append(Connection c, AuditEvent... events) throws SQLException {
+        long seq;
+        String prev;
+        try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+                ResultSet rs = head.executeQuery()) {
+            rs.next();
+            seq = rs.getLong(1);
+            prev = rs.getString(2);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (seq, occurred_at, event_type, outcome, actor,"
+                + " partner_id, message_id, case_id, legal_basis, purpose, message_digest, error_code, detail, prev_hash, hash)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (AuditEvent e : events) {
+                seq++;
+                String hash = hash(prev, seq, now, e);
+                int i = 1;
+                insert.setLong(i++, seq);
+                insert.setTimestamp(i++, Timestamp.from(now));
+                insert.setString(i++, e.type());
+                insert.setString(i++, e.outcome());
+                insert.setString(i++, e.actor());
+                insert.setString(i++, e.partnerId());
+                insert.setString(i++, e.messageId());
+                insert.setString(i++, e.caseId());
+                insert.setString(i++, e.legalBasis());
+                insert.setString(i++, e.purpose());
+                insert.setString(i++, e.messageDigest());
+                insert.setString(i++, e.errorCode());
+                insert.setString(i++, truncate(e.detail()));
+                insert.setString(i++, prev);
+                insert.setString(i++, hash);
+                insert.addBatch();
+                prev = hash;
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+            update.setLong(1, seq);
+            update.setString(2, prev);
+            update.executeUpdate();
+        }
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    }
+
+    static String hash(String prevHash, long seq, Instant at, AuditEvent e) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(prevHash).append(SEP).append(seq).append(SEP).append(at.toEpochMilli());
+        for (String f : new String[] {e.type(), e.outcome(), e.actor(), e.partnerId(), e.messageId(), e.caseId(),
+            e.legalBasis(), e.purpose(), e.messageDigest(), e.errorCode(), truncate(e.detail())}) {
+            sb.append(SEP).append(f == null ? "" : f.replace(SEP, ' '));
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Records of one message, in chain order. */
+    public List<AuditRecord> forMessage(String messageId) {
+        return query("SELECT * FROM audit_event WHERE message_id = ? ORDER BY seq", messageId);
+    }
+
+    /** All records, in chain order. */
+    public List<AuditRecord> all() {
+        return query("SELECT * FROM audit_event ORDER BY seq");
+    }
+
+    private List<AuditRecord> query(String sql, Object... args) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                List<AuditRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static AuditRecord read(ResultSet rs) throws SQLException {
+        AuditEvent e = new AuditEvent(rs.getString("event_type"), rs.getString("outcome"), rs.getString("actor"),
+                rs.getString("partner_id"), rs.getString("message_id"), rs.getString("case_id"), rs.getString("legal_basis"),
+                rs.getString("purpose"), rs.getString("message_digest"), rs.getString("error_code"), rs.getString("detail"));
+        return new AuditRecord(rs.getLong("seq"), rs.getTimestamp("occurred_at").toInstant(), e,
+                rs.getString("prev_hash"), rs.getString("hash"));
+    }
+
+    /**
+     * Recomputes the whole chain and compares it with the stored hashes and the head.
+     *
+     * @return empty when the chain is intact, otherwise a description naming the first bad record
+     */
+    public Optional<String> verifyChain() {
+        return database.inTransaction(c -> {
+            String prev = GENESIS;
+            long expectedSeq = 1;
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_event ORDER BY seq");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    AuditRecord r = read(rs);
+                    if (r.seq() != expectedSeq) {
+                        return Optional.of("record " + expectedSeq + " is missing (next present is " + r.seq() + ")");
+                    }
+                    if (!r.prevHash().equals(prev)) {
+                        return Optional.of("record " + r.seq() + " does not link to its predecessor");
+                    }
+                    String recomputed = hash(prev, r.seq(), r.occurredAt(), r.event());
+                    if (!recomputed.equals(r.hash())) {
+                        return Optional.of("record " + r.seq() + " was changed after it was written");
+                    }
+                    prev = r.hash();
+                    expectedSeq++;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) != expectedSeq - 1 || !rs.getString(2).equals(prev)) {
+                    return Optional.of("the chain head (record " + rs.getLong(1) + ") does not match the last record "
+                            + (expectedSeq - 1) + ": records were removed from the tail or the head was altered");
+                }
+            }
+            return Optional.<String>empty();
+        });
+    }
+}

@@ -1,0 +1,345 @@
+package org.cmag.crypto;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
+
+/**
+ * Development PKI, generated on first start into a directory that must never be committed:
+ * <ul>
+ *   <li>{@code ca.p12} (entry {@value #CA_ALIAS}) and {@code ca.crt}: a self-signed RSA-2048 CA, 10 years;</li>
+ *   <li>per authority id: {@code <ID>.p12} with the entries {@value KeyStores#SIGNING_ALIAS} and
+ *       {@value KeyStores#ENCRYPTION_ALIAS} (RSA-2048, issued by the CA, 2 years), and the certificates as
+ *       {@code <ID>-signing.crt} and {@code <ID>-encryption.crt} (PEM).</li>
+ * </ul>
+ * All keystores and entries use the store password given to the constructor. Files are written atomically
+ * (temporary file, then move) and {@link #ensure} is safe for several gateways in one JVM (a lock per
+ * directory) and across processes (a file lock on {@code .devpki.lock}).
+ */
+public final class DevPki {
+
+    public static final String CA_ALIAS = "ca";
+
+    private static final Pattern AUTHORITY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
+    private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
+    private static final String SIGNATURE_ALGORITHM = "SHA256withRSA";
+    private static final int KEY_BITS = 2048;
+    private static final Duration BACKDATE = Duration.ofHours(1);
+    private static final String LOCK_FILE = ".devpki.lock";
+
+    /** One lock per (real) directory, shared by all DevPki instances of this JVM. */
+    private static final ConcurrentMap<Path, ReentrantLock> DIRECTORY_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path dir;
+    private final Clock clock;
+    private final char[] storePassword;
+
+    public DevPki(Path dir, Clock clock, char[] storePassword) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.storePassword = Objects.requireNonNull(storePassword, "storePassword").clone();
+    }
+
+    /**
+     * Creates whatever is missing: the CA, and for each authority id its keystore and PEM certificates.
+     * Existing files are never rewritten, so calling this again is a no-op.
+     */
+    public void ensure(Collection<String> authorityIds) {
+        Objects.requireNonNull(authorityIds, "authorityIds");
+        Set<String> ids = new LinkedHashSet<>();
+        for (String id : authorityIds) {
+            ids.add(validId(id));
+        }
+        Path realDir;
+        try {
+            Files.createDirectories(dir);
+            realDir = dir.toRealPath();
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.KEY_MATERIAL,
+                    "Development PKI directory " + dir + " cannot be created: " + e.getMessage(), null, e);
+        }
+        ReentrantLock lock = DIRECTORY_LOCKS.computeIfAbsent(realDir, d -> new ReentrantLock());
+        lock.lock();
+        try (FileChannel channel = FileChannel.open(realDir.resolve(LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            new Generation(realDir).run(ids);
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.KEY_MATERIAL,
+                    "Development PKI in " + dir + " cannot be locked: " + e.getMessage(), null, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Own keys of {@code id} from {@code <dir>/<ID>.p12}. */
+    public OwnKeys loadOwn(String id) {
+        return KeyStores.loadOwn(dir.resolve(validId(id) + ".p12"), storePassword);
+    }
+
+    /** Registered certificates of partner {@code id} from {@code <dir>/<ID>-signing.crt} and {@code -encryption.crt}. */
+    public PartnerCertificates loadPartner(String id) {
+        String valid = validId(id);
+        return new PartnerCertificates(valid,
+                KeyStores.readPem(dir.resolve(valid + "-signing.crt")),
+                KeyStores.readPem(dir.resolve(valid + "-encryption.crt")));
+    }
+
+    /** The development CA certificate from {@code <dir>/ca.crt}. */
+    public X509Certificate caCertificate() {
+        return KeyStores.readPem(dir.resolve("ca.crt"));
+    }
+
+    private static String validId(String id) {
+        if (id == null || !AUTHORITY_ID.matcher(id).matches() || CA_ALIAS.equalsIgnoreCase(id)) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Invalid authority id '" + id
+                    + "': use 1-32 letters, digits, '_' or '-' (and not 'ca')");
+        }
+        return id;
+    }
+
+    /** One ensure() run: key generation state is created lazily and shared by all keys of the run. */
+    private final class Generation {
+        private final Path dir;
+        private SecureRandom random;
+        private KeyPairGenerator keyPairGenerator;
+
+        Generation(Path dir) {
+            this.dir = dir;
+        }
+
+        void run(Set<String> ids) {
+            Path caStore = dir.resolve("ca.p12");
+            Issuer ca = null;
+            if (!Files.exists(caStore)) {
+                ca = createCa(caStore);
+            }
+            exportPemIfMissing(caStore, CA_ALIAS, dir.resolve("ca.crt"));
+            for (String id : ids) {
+                Path store = dir.resolve(id + ".p12");
+                if (!Files.exists(store)) {
+                    if (ca == null) {
+                        ca = loadCa(caStore);
+                    }
+                    createAuthority(id, store, ca);
+                }
+                exportPemIfMissing(store, KeyStores.SIGNING_ALIAS, dir.resolve(id + "-signing.crt"));
+                exportPemIfMissing(store, KeyStores.ENCRYPTION_ALIAS, dir.resolve(id + "-encryption.crt"));
+            }
+        }
+
+        private Issuer createCa(Path caStore) {
+            Instant notBefore = notBefore();
+            Instant notAfter = notBefore.atOffset(ZoneOffset.UTC).plusYears(10).toInstant();
+            X500Principal subject = new X500Principal("CN=CMAG development CA, O=CMAG development, C=XX");
+            KeyPair pair = newKeyPair();
+            try {
+                JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+                X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                        Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                        .addExtension(Extension.subjectKeyIdentifier, false,
+                                extensions.createSubjectKeyIdentifier(pair.getPublic()));
+                X509Certificate certificate = sign(builder, pair.getPrivate());
+                KeyStore store = emptyStore();
+                store.setKeyEntry(CA_ALIAS, pair.getPrivate(), storePassword, new Certificate[] {certificate});
+                writeAtomically(caStore, toBytes(store));
+                return new Issuer(pair.getPrivate(), certificate);
+            } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL,
+                        "Development CA " + caStore + " cannot be created: " + e.getMessage(), null, e);
+            }
+        }
+
+        private Issuer loadCa(Path caStore) {
+            KeyStore store = KeyStores.loadPkcs12(caStore, storePassword);
+            return new Issuer(KeyStores.privateKey(store, caStore, CA_ALIAS, storePassword),
+                    KeyStores.certificate(store, caStore, CA_ALIAS));
+        }
+
+        private void createAuthority(String id, Path target, Issuer ca) {
+            String country = COUNTRY.matcher(id).matches() ? id.toUpperCase(Locale.ROOT) : "XX";
+            Instant notBefore = notBefore();
+            Instant notAfter = notBefore.atOffset(ZoneOffset.UTC).plusYears(2).toInstant();
+            if (notAfter.isAfter(ca.certificate.getNotAfter().toInstant())) {
+                notAfter = ca.certificate.getNotAfter().toInstant();
+            }
+            try {
+                KeyStore store = emptyStore();
+                KeyPair signing = newKeyPair();
+                X509Certificate signingCert = issue(ca, "CN=CMAG " + id + " signing, O=CMAG development, C=" + country,
+                        signing, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation), notBefore, notAfter);
+                store.setKeyEntry(KeyStores.SIGNING_ALIAS, signing.getPrivate(), storePassword,
+                        new Certificate[] {signingCert, ca.certificate});
+                KeyPair encryption = newKeyPair();
+                X509Certificate encryptionCert = issue(ca, "CN=CMAG " + id + " encryption, O=CMAG development, C=" + country,
+                        encryption, new KeyUsage(KeyUsage.keyEncipherment), notBefore, notAfter);
+                store.setKeyEntry(KeyStores.ENCRYPTION_ALIAS, encryption.getPrivate(), storePassword,
+                        new Certificate[] {encryptionCert, ca.certificate});
+                writeAtomically(target, toBytes(store));
+            } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL,
+                        "Development keystore " + target + " cannot be created: " + e.getMessage(), null, e);
+            }
+        }
+
+        private X509Certificate issue(Issuer ca, String subject, KeyPair pair, KeyUsage usage,
+                Instant notBefore, Instant notAfter)
+                throws GeneralSecurityException, CertIOException, OperatorCreationException {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate, serial(),
+                    Date.from(notBefore), Date.from(notAfter), new X500Principal(subject), pair.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, usage)
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            extensions.createSubjectKeyIdentifier(pair.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            extensions.createAuthorityKeyIdentifier(ca.certificate));
+            return sign(builder, ca.privateKey);
+        }
+
+        private X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
+                throws GeneralSecurityException, OperatorCreationException {
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(issuerKey)));
+        }
+
+        private void exportPemIfMissing(Path store, String alias, Path pem) {
+            if (Files.exists(pem)) {
+                return;
+            }
+            X509Certificate certificate =
+                    KeyStores.certificate(KeyStores.loadPkcs12(store, storePassword), store, alias);
+            try {
+                writeAtomically(pem, toPem(certificate));
+            } catch (GeneralSecurityException e) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL,
+                        "Certificate " + pem + " cannot be written: " + e.getMessage(), null, e);
+            }
+        }
+
+        private KeyPair newKeyPair() {
+            try {
+                if (keyPairGenerator == null) {
+                    random = new SecureRandom();
+                    keyPairGenerator = KeyPairGenerator.getInstance("RSA");
+                    keyPairGenerator.initialize(KEY_BITS, random);
+                }
+                return keyPairGenerator.generateKeyPair();
+            } catch (GeneralSecurityException e) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL, "RSA key generation is not available: " + e.getMessage(), null, e);
+            }
+        }
+
+        private BigInteger serial() {
+            if (random == null) {
+                random = new SecureRandom();
+            }
+            return new BigInteger(127, random).add(BigInteger.ONE);
+        }
+
+        private Instant notBefore() {
+            return clock.instant().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+        }
+
+        private KeyStore emptyStore() throws GeneralSecurityException {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try {
+                store.load(null, null);
+            } catch (IOException e) {
+                throw new GeneralSecurityException(e);
+            }
+            return store;
+        }
+
+        private byte[] toBytes(KeyStore store) throws GeneralSecurityException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                store.store(out, storePassword);
+            } catch (IOException e) {
+                throw new GeneralSecurityException(e);
+            }
+            return out.toByteArray();
+        }
+
+        /** Temporary file in the same directory (owner-only permissions on POSIX), then an atomic rename. */
+        private void writeAtomically(Path target, byte[] content) {
+            Path tmp = null;
+            try {
+                tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+                Files.write(tmp, content);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL, "File " + target + " cannot be written: " + e.getMessage(), null, e);
+            } finally {
+                if (tmp != null) {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // best effort: a stray temporary file is harmless
+                    }
+                }
+            }
+        }
+    }
+
+    static byte[] toPem(X509Certificate certificate) throws GeneralSecurityException {
+        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded());
+        return ("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private record Issuer(PrivateKey privateKey, X509Certificate certificate) {
+    }
+}

@@ -31,6 +31,8 @@ public final class Cli {
     public static void main(String[] args) {
         // Undertow and XNIO log through java.util.logging: keep them to warnings, like everything else.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        // Santuario logs every failed reference digest as a warning; the gateway reports it as signature_invalid.
+        java.util.logging.Logger.getLogger("org.apache.xml.security").setLevel(java.util.logging.Level.SEVERE);
         for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
             h.setLevel(java.util.logging.Level.WARNING);
         }

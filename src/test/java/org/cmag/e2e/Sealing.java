@@ -1,0 +1,46 @@
+package org.cmag.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.cmag.crypto.SecureXml;
+import org.cmag.crypto.XmlSecurity;
+import org.cmag.exchange.ExchangeCodec;
+import org.cmag.exchange.v1.ExchangeMessageType;
+import org.cmag.gateway.Gateway;
+import org.cmag.mapping.RequestTranslator;
+import org.cmag.national.NationalRequestParser;
+import org.cmag.policy.Partner;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/** Builds sealed NL→DE messages the way NL's gateway does, so tests can tamper with them before sending. */
+final class Sealing {
+    private final Gateway nl;
+    private final SecureXml xml = new SecureXml();
+    private final XmlSecurity security = new XmlSecurity(Clock.systemUTC());
+    private final ExchangeCodec codec = new ExchangeCodec();
+
+    Sealing(Gateway nl) {
+        this.nl = nl;
+    }
+
+    /** An unsealed exchange message NL would send to DE for the given national JSON. */
+    ExchangeMessageType message(byte[] nationalJson) {
+        Partner de = nl.registry().find("DE").orElseThrow();
+        return new RequestTranslator("NL", "NL", Clock.systemUTC()).translate(new NationalRequestParser().parse(nationalJson), de);
+    }
+
+    /** Signs with NL's key and encrypts the body for DE, returning the sealed document. */
+    Document seal(ExchangeMessageType message) {
+        Partner de = nl.registry().find("DE").orElseThrow();
+        Document doc = codec.toDocument(message, xml.newDocument());
+        security.sign(doc, nl.keys().own().signingKey(), nl.keys().own().signingCertificate(), de.security());
+        Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
+        security.encrypt(doc, body, nl.keys().partner("DE").encryptionCertificate(), de.security());
+        return doc;
+    }
+
+    String serialize(Document doc) {
+        return new String(xml.serialize(doc), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,281 @@
+package org.cmag.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cmag.demo.GatewayPair;
+import org.cmag.demo.NationalQueue;
+import org.cmag.exchange.v1.ExchangeMessageType;
+import org.cmag.policy.Partner;
+import org.cmag.store.AuditRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * Two real gateways (NL, DE) in one JVM, each with its embedded Artemis broker and H2 database, talking
+ * real HTTP and SOAP on loopback. Nothing is mocked.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoGatewaysTest {
+    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path root;
+
+    static GatewayPair pair;
+    static NationalQueue deNational;
+    static byte[] example;
+
+    @BeforeAll
+    static void startGateways() throws IOException {
+        try (InputStream in = TwoGatewaysTest.class.getClassLoader().getResourceAsStream("examples/assistance-request.json")) {
+            example = in.readAllBytes();
+        }
+        pair = new GatewayPair(root, Map.of()).start(Partner.Channel.REST);
+        deNational = new NationalQueue(pair.de());
+    }
+
+    @AfterAll
+    static void stopGateways() {
+        if (deNational != null) {
+            deNational.close();
+        }
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    @BeforeEach
+    void nothingLeftOver() {
+        assertThat(deNational.receive(1)).as("a previous test left a national delivery behind").isNull();
+    }
+
+    private static String submitAndGetId(byte[] json) {
+        HttpResponse<String> r = pair.submit(json);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        Matcher m = MESSAGE_ID.matcher(r.body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private static void awaitDelivered(String messageId) {
+        await().atMost(WAIT).until(() -> pair.nl().outbound().status(messageId), s -> s.equals(Optional.of("DELIVERED")));
+    }
+
+    private static List<String> auditTypes(List<AuditRecord> records) {
+        return records.stream().map(r -> r.event().type()).toList();
+    }
+
+    @Test
+    @Order(1)
+    void restChannelDeliversTheVerifiedRequestToThePartnersNationalQueueAndReturnsASignedReceipt() {
+        String id = submitAndGetId(example);
+
+        NationalQueue.Delivered delivered = deNational.receive(WAIT.toMillis());
+        assertThat(delivered).isNotNull();
+        assertThat(delivered.messageId()).isEqualTo(id);
+        assertThat(delivered.partner()).isEqualTo("NL");
+        assertThat(delivered.requestType()).isEqualTo("VERIFICATION_OF_DECLARATION");
+        assertThat(delivered.xml()).contains("Fahrradteile Export GmbH").contains("87149110").doesNotContain("EncryptedData");
+
+        awaitDelivered(id);
+        assertThat(pair.nl().outbound().receipt(id)).get().asString().contains("<ds:SignatureValue").contains(id);
+        assertThat(auditTypes(pair.nl().audit().forMessage(id))).containsExactly("submission-received", "policy-applied",
+                "message-sealed", "message-queued", "receipt-verified");
+        assertThat(auditTypes(pair.de().audit().forMessage(id))).containsExactly("message-received", "message-decrypted",
+                "signature-verified", "message-validated", "agreement-checked", "delivered-national");
+        assertThat(pair.nl().audit().verifyChain()).isEmpty();
+        assertThat(pair.de().audit().verifyChain()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void malformedSubmissionGets400NamingTheFieldAndNothingIsQueued() {
+        int queuedBefore = pair.nl().outbound().count("QUEUED") + pair.nl().outbound().count("DELIVERED");
+        String json = new String(example, StandardCharsets.UTF_8).replace("\"instrument\": \"EU-REG-515-97\", ", "");
+
+        HttpResponse<String> r = pair.submit(json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
+        assertThat(r.body()).contains("\"code\":\"missing_field\"").contains("\"pointer\":\"/legalBasis/instrument\"")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(pair.nl().outbound().count("QUEUED") + pair.nl().outbound().count("DELIVERED")).isEqualTo(queuedBefore);
+        List<AuditRecord> all = pair.nl().audit().all();
+        AuditRecord last = all.get(all.size() - 1);
+        assertThat(last.event().type()).isEqualTo("submission-rejected");
+        assertThat(last.event().errorCode()).isEqualTo("missing_field");
+        assertThat(deNational.receive(300)).isNull();
+    }
+
+    @Test
+    @Order(3)
+    void notJsonAndUnknownPartnerAreRejectedWithTheirCodes() {
+        HttpResponse<String> notJson = pair.submit("{\"partner\": \"DE\",".getBytes(StandardCharsets.UTF_8));
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("\"code\":\"malformed_json\"");
+
+        String json = new String(example, StandardCharsets.UTF_8).replace("\"partner\": \"DE\"", "\"partner\": \"FR\"");
+        HttpResponse<String> unknown = pair.submit(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(unknown.body()).contains("\"code\":\"unknown_partner\"").contains("\"pointer\":\"/partner\"");
+
+        HttpResponse<String> xml = pair.post(pair.nl().httpBase() + "/api/v1/requests", "application/xml", example);
+        assertThat(xml.statusCode()).isEqualTo(415);
+        assertThat(xml.body()).contains("unsupported_media_type");
+    }
+
+    @Test
+    @Order(4)
+    void theSameSealedMessageSentTwiceGetsTheSameReceiptAndIsDeliveredOnce() {
+        Sealing sealing = new Sealing(pair.nl());
+        ExchangeMessageType message = sealing.message(example);
+        String sealed = sealing.serialize(sealing.seal(message));
+        String url = pair.de().httpBase() + "/exchange/v1/messages";
+
+        HttpResponse<String> first = pair.post(url, "application/xml", sealed.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> second = pair.post(url, "application/xml", sealed.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo(first.body());
+        NationalQueue.Delivered delivered = deNational.receive(WAIT.toMillis());
+        assertThat(delivered.messageId()).isEqualTo(message.getHeader().getMessageID());
+        assertThat(deNational.receive(1500)).as("second delivery of the same message").isNull();
+        assertThat(auditTypes(pair.de().audit().forMessage(message.getHeader().getMessageID())))
+                .containsOnlyOnce("delivered-national").containsOnlyOnce("message-received").contains("duplicate-received");
+    }
+
+    @Test
+    @Order(5)
+    void aCiphertextByteChangedAfterSealingIsRejectedAsDecryptionFailedAndNeverDelivered() {
+        Sealing sealing = new Sealing(pair.nl());
+        ExchangeMessageType message = sealing.message(example);
+        Document doc = sealing.seal(message);
+        Element cipherValue = (Element) doc.getElementsByTagNameNS("http://www.w3.org/2001/04/xmlenc#", "CipherValue").item(1);
+        String value = cipherValue.getTextContent().strip();
+        char flipped = value.charAt(20) == 'A' ? 'B' : 'A';
+        cipherValue.setTextContent(value.substring(0, 20) + flipped + value.substring(21));
+
+        assertRejectedAfterReceipt(message.getHeader().getMessageID(), sealing.serialize(doc), "decryption_failed");
+    }
+
+    @Test
+    @Order(6)
+    void aSignedHeaderValueChangedAfterSealingIsRejectedAsSignatureInvalidAndNeverDelivered() {
+        Sealing sealing = new Sealing(pair.nl());
+        ExchangeMessageType message = sealing.message(example);
+        String sealed = sealing.serialize(sealing.seal(message));
+        String tampered = sealed.replace("<Purpose>Verify", "<Purpose>Verifz");
+        assertThat(tampered).isNotEqualTo(sealed);
+
+        assertRejectedAfterReceipt(message.getHeader().getMessageID(), tampered, "signature_invalid");
+    }
+
+    private void assertRejectedAfterReceipt(String messageId, String sealed, String expectedCode) {
+        int before = pair.de().inbound().countRejections(expectedCode);
+        HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+                sealed.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as("transport acceptance: %s", r.body()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> pair.de().inbound().countRejections(expectedCode), n -> n == before + 1);
+        assertThat(deNational.receive(500)).isNull();
+        List<AuditRecord> trail = pair.de().audit().forMessage(messageId);
+        assertThat(auditTypes(trail)).containsExactly("message-received", "message-rejected");
+        assertThat(trail.get(1).event().errorCode()).isEqualTo(expectedCode);
+    }
+
+    @Test
+    @Order(7)
+    void inboundGarbageAndUnknownSendersGetCodedProblemsOverRest() {
+        String url = pair.de().httpBase() + "/exchange/v1/messages";
+        HttpResponse<String> garbage = pair.post(url, "application/xml", "<not-closed".getBytes(StandardCharsets.UTF_8));
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).contains("\"code\":\"xml_malformed\"");
+
+        HttpResponse<String> xxe = pair.post(url, "application/xml", ("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM "
+                + "\"file:///etc/passwd\">]><x>&e;</x>").getBytes(StandardCharsets.UTF_8));
+        assertThat(xxe.statusCode()).isEqualTo(400);
+        assertThat(xxe.body()).contains("\"code\":\"xml_forbidden_construct\"").doesNotContain("root:");
+
+        Sealing sealing = new Sealing(pair.nl());
+        String sealed = sealing.serialize(sealing.seal(sealing.message(example)));
+        HttpResponse<String> foreign = pair.post(url, "application/xml",
+                sealed.replace("<AuthorityID>NL</AuthorityID>", "<AuthorityID>FR</AuthorityID>").getBytes(StandardCharsets.UTF_8));
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).contains("\"code\":\"unknown_sender\"");
+    }
+
+    @Test
+    @Order(8)
+    void healthEndpointReportsBrokerAndDatabase() {
+        var r = pair.post(pair.nl().httpBase() + "/health", "application/json", new byte[0]);
+        assertThat(r.statusCode()).as("POST is not allowed on /health").isNotEqualTo(200);
+        try {
+            var get = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(pair.nl().httpBase() + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(get.statusCode()).isEqualTo(200);
+            assertThat(get.body()).contains("\"status\":\"UP\"").contains("\"broker\":\"UP\"").contains("\"database\":\"UP\"");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void soapChannelDeliversTheVerifiedRequestAfterNlIsReconfigured() {
+        pair.restartNl(Partner.Channel.SOAP);
+        String id = submitAndGetId(example);
+
+        NationalQueue.Delivered delivered = deNational.receive(WAIT.toMillis());
+        assertThat(delivered).isNotNull();
+        assertThat(delivered.messageId()).isEqualTo(id);
+        awaitDelivered(id);
+        assertThat(pair.nl().audit().forMessage(id)).last().satisfies(r -> assertThat(r.event().detail()).isEqualTo("delivered over SOAP"));
+    }
+
+    @Test
+    @Order(10)
+    void soapEndpointAnswersAFaultWithTheErrorCodeForAnUnknownSender() throws Exception {
+        Sealing sealing = new Sealing(pair.nl());
+        String sealed = sealing.serialize(sealing.seal(sealing.message(example)))
+                .replace("<AuthorityID>NL</AuthorityID>", "<AuthorityID>FR</AuthorityID>")
+                .replaceFirst("<\\?xml[^>]*\\?>", "");
+        String envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>" + sealed
+                + "</soap:Body></soap:Envelope>";
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pair.de().config().get("gateway.soap.address")))
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"urn:cmag:exchange:1:Submit\"")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).contains("Fault").contains("unknown_sender").contains("urn:cmag:error:1")
+                .doesNotContain("at org.");
+        assertThat(deNational.receive(500)).isNull();
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+}

@@ -26,13 +26,16 @@ public final class Cli {
             Every command takes --help.
             """;
 
+    /** Held so the configured levels are not lost when java.util.logging drops unreferenced loggers. */
+    private static final java.util.logging.Logger SANTUARIO_LOG = java.util.logging.Logger.getLogger("org.apache.xml.security");
+
     private Cli() {}
 
     public static void main(String[] args) {
         // Undertow and XNIO log through java.util.logging: keep them to warnings, like everything else.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         // Santuario logs every failed reference digest as a warning; the gateway reports it as signature_invalid.
-        java.util.logging.Logger.getLogger("org.apache.xml.security").setLevel(java.util.logging.Level.SEVERE);
+        SANTUARIO_LOG.setLevel(java.util.logging.Level.SEVERE);
         for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
             h.setLevel(java.util.logging.Level.WARNING);
         }

@@ -1,0 +1,151 @@
+package org.cmag.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.cmag.crypto.SecureXml;
+import org.cmag.exchange.ExchangeCodec;
+import org.cmag.mapping.RequestTranslator;
+import org.cmag.national.NationalRequestParser;
+import org.cmag.policy.PartnerRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run as a user runs it: {@code java -jar target/cmag.jar ...}. */
+class CliIT {
+    private static final Path JAR = Path.of("target/cmag.jar");
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out) {}
+
+    private Run cmag(Duration timeout, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve("out-" + System.nanoTime() + ".log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("cmag " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + Files.readString(log));
+        }
+        return new Run(p.exitValue(), Files.readString(log));
+    }
+
+    @Test
+    void demoExchangesOverRestAndSoapAndExitsZero() throws Exception {
+        Run run = cmag(Duration.ofMinutes(3), "demo", "--data", dir.resolve("demo").toString());
+
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).contains("[1] NL national system -> POST /api/v1/requests (REST channel to DE)")
+                .contains("[2] NL national system -> POST /api/v1/requests (SOAP channel to DE)")
+                .contains("receipt-verified OK by DE - delivered over REST")
+                .contains("receipt-verified OK by DE - delivered over SOAP")
+                .contains("signature-verified OK by gateway - RSA_SHA256 with the registered certificate of NL")
+                .contains("Audit chain of NL: intact").contains("Audit chain of DE: intact")
+                .contains("RESULT: both messages arrived verified");
+    }
+
+    @Test
+    void everyCommandAnswersHelpAndBadUsageExitsTwo() throws Exception {
+        for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"start", "--help"}, {"message", "--help"},
+            {"bench", "--help"}}) {
+            Run run = cmag(Duration.ofSeconds(60), cmd);
+            assertThat(run.exit()).as(String.join(" ", cmd)).isZero();
+            assertThat(run.out()).contains("Usage");
+        }
+        Run unknown = cmag(Duration.ofSeconds(60), "frobnicate");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.out()).contains("Unknown command 'frobnicate'");
+        Run missing = cmag(Duration.ofSeconds(60), "message", "seal", "--from", "NL");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.out()).contains("--to is required").doesNotContain("Exception");
+    }
+
+    @Test
+    void sealThenOpenPassesEveryCheckAndATamperedFileFailsWithItsCode() throws Exception {
+        Path plain = dir.resolve("plain.xml");
+        Files.write(plain, plainMessage());
+        Path pki = dir.resolve("pki");
+        Path sealed = dir.resolve("sealed.xml");
+
+        Run seal = cmag(Duration.ofSeconds(90), "message", "seal", "--from", "NL", "--to", "DE", "--in", plain.toString(), "--out",
+                sealed.toString(), "--pki", pki.toString());
+        assertThat(seal.exit()).as(seal.out()).isZero();
+        assertThat(Files.readString(sealed)).contains("EncryptedData").doesNotContain("Fahrradteile");
+
+        Run open = cmag(Duration.ofSeconds(60), "message", "open", "--as", "DE", "--in", sealed.toString(), "--pki", pki.toString());
+        assertThat(open.exit()).as(open.out()).isZero();
+        assertThat(open.out()).contains("check decrypt         ok").contains("check signature       ok (RSA_SHA256, signer CN=CMAG NL signing")
+                .contains("check schema          ok").contains("OPENED NL-");
+
+        Path tampered = dir.resolve("tampered.xml");
+        Files.writeString(tampered, Files.readString(sealed).replace("<Purpose>Verify", "<Purpose>Verifz"));
+        Run bad = cmag(Duration.ofSeconds(60), "message", "open", "--as", "DE", "--in", tampered.toString(), "--pki", pki.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.out()).contains("FAILED signature_invalid").doesNotContain("OPENED");
+
+        Run wrongReceiver = cmag(Duration.ofSeconds(60), "message", "open", "--as", "NL", "--in", sealed.toString(), "--pki", pki.toString());
+        assertThat(wrongReceiver.exit()).isEqualTo(1);
+        assertThat(wrongReceiver.out()).contains("FAILED wrong_receiver");
+    }
+
+    @Test
+    void startRunsAGatewayThatAnswersHealthAndStopsOnSigterm() throws Exception {
+        int http = freePort();
+        int soap = freePort();
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toAbsolutePath().toString(), "start", "--set", "gateway.http.port=" + http, "--set", "gateway.soap.port=" + soap);
+        Path log = dir.resolve("start.log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\""));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("partners "));
+            assertThat(Files.readString(log)).contains("CMAG gateway NL started").contains("partners       [DE (REST");
+            assertThat(Files.exists(dir.resolve("data/NL/pki/NL.p12"))).as("development keys generated under the data dir").isTrue();
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM:\n" + Files.readString(log)).isTrue();
+        }
+    }
+
+    private static byte[] plainMessage() throws IOException {
+        byte[] json;
+        try (InputStream in = CliIT.class.getClassLoader().getResourceAsStream("examples/assistance-request.json")) {
+            json = in.readAllBytes();
+        }
+        var de = PartnerRegistry.load(null, "NL", k -> null).find("DE").orElseThrow();
+        var message = new RequestTranslator("NL", "NL", Clock.systemUTC()).translate(new NationalRequestParser().parse(json), de);
+        SecureXml xml = new SecureXml();
+        return xml.serialize(new ExchangeCodec().toDocument(message, xml.newDocument()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

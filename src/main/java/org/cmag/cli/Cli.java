@@ -21,6 +21,7 @@ public final class Cli {
               message seal    sign and encrypt an exchange message with the development keys
               message open    decrypt and verify a sealed message, printing every check
               bench           end-to-end throughput between two gateways vs. the raw crypto ceiling
+              health          ask a running gateway's health endpoint (exit 0 when UP)
               help            this text
 
             Every command takes --help.
@@ -55,6 +56,7 @@ public final class Cli {
                 case "start" -> new StartCommand(out, err).run(rest);
                 case "message" -> new MessageCommand(out, err).run(rest);
                 case "bench" -> new BenchCommand(out, err).run(rest);
+                case "health" -> new HealthCommand(out).run(rest);
                 default -> {
                     err.println("Unknown command '" + args[0] + "'.");
                     err.print(USAGE);

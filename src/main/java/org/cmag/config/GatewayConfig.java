@@ -23,12 +23,15 @@ import org.cmag.error.GatewayException;
  *   <li>{@code application.properties} in an external config directory ({@code --config DIR}, or
  *       {@code ./config} when it exists);</li>
  *   <li>environment variables: every known key can be set as its upper-case form with {@code .} and
- *       {@code -} replaced by {@code _} (e.g. {@code GATEWAY_HTTP_PORT} for {@code gateway.http.port});</li>
+ *       {@code -} replaced by {@code _} (e.g. {@code GATEWAY_HTTP_PORT} for {@code gateway.http.port}), and
+ *       {@code GATEWAY_PARTNER_<ID>_CHANNEL|ENDPOINT|SOAP_ENDPOINT} set a partner's channel and endpoints;</li>
  *   <li>explicit overrides (command-line flags, the demo, tests).</li>
  * </ol>
  * Values may refer to other keys as {@code ${key}}. Missing mandatory keys fail closed at start-up.
  */
 public final class GatewayConfig {
+    /** Per-partner overrides from the environment, e.g. GATEWAY_PARTNER_DE_ENDPOINT, GATEWAY_PARTNER_DE_SOAP_ENDPOINT. */
+    private static final Pattern PARTNER_ENV = Pattern.compile("GATEWAY_PARTNER_([A-Z0-9]+)_(CHANNEL|ENDPOINT|SOAP_ENDPOINT)");
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
 
     private final Map<String, String> values;
@@ -51,6 +54,12 @@ public final class GatewayConfig {
             String envValue = env.get(envName(key));
             if (envValue != null) {
                 raw.put(key, envValue);
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            Matcher pm = PARTNER_ENV.matcher(e.getKey());
+            if (pm.matches()) {
+                raw.put("gateway.partner." + pm.group(1) + "." + pm.group(2).toLowerCase(java.util.Locale.ROOT).replace('_', '-'), e.getValue());
             }
         }
         raw.putAll(overrides);

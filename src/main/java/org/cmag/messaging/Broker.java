@@ -25,6 +25,9 @@ public final class Broker implements AutoCloseable {
     private Broker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory connectionFactory) {
         this.embedded = embedded;
         this.connectionFactory = connectionFactory;
+        // Sessions are pooled and reused: let them cache destination look-ups instead of asking the broker
+        // for the queue and address on every send.
+        connectionFactory.setCacheDestinations(true);
         this.pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(connectionFactory);
         pool.setMaxConnections(2);

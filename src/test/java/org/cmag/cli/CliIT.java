@@ -65,7 +65,7 @@ class CliIT {
     @Test
     void everyCommandAnswersHelpAndBadUsageExitsTwo() throws Exception {
         for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"start", "--help"}, {"message", "--help"},
-            {"bench", "--help"}}) {
+            {"bench", "--help"}, {"health", "--help"}}) {
             Run run = cmag(Duration.ofSeconds(60), cmd);
             assertThat(run.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(run.out()).contains("Usage");
@@ -122,9 +122,13 @@ class CliIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("partners "));
             assertThat(Files.readString(log)).contains("CMAG gateway NL started").contains("partners       [DE (REST");
             assertThat(Files.exists(dir.resolve("data/NL/pki/NL.p12"))).as("development keys generated under the data dir").isTrue();
+            Run health = cmag(Duration.ofSeconds(60), "health", "--url", "http://127.0.0.1:" + http + "/health");
+            assertThat(health.exit()).as(health.out()).isZero();
         } finally {
             p.destroy();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM:\n" + Files.readString(log)).isTrue();
+            Run down = cmag(Duration.ofSeconds(60), "health", "--url", "http://127.0.0.1:" + http + "/health");
+            assertThat(down.exit()).as("health after stop").isEqualTo(1);
         }
     }
 

@@ -26,7 +26,7 @@ public final class GatewayPair implements AutoCloseable {
     private final int deHttp;
     private final int deSoap;
     private final Map<String, String> extra;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Gateway nl;
     private Gateway de;
 

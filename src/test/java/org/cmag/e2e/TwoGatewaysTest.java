@@ -204,8 +204,8 @@ class TwoGatewaysTest {
         assertThat(deNational.receive(500)).isNull();
         List<AuditRecord> trail = pair.de().audit().forMessage(messageId);
         assertThat(auditTypes(trail)).containsExactlyInAnyOrder("message-received", "message-rejected");
-        assertThat(trail).filteredOn(r -> r.event().type().equals("message-rejected")).singleElement()
-                .satisfies(r -> assertThat(r.event().errorCode()).isEqualTo(expectedCode));
+        assertThat(trail).filteredOn(rec -> rec.event().type().equals("message-rejected")).singleElement()
+                .satisfies(rec -> assertThat(rec.event().errorCode()).isEqualTo(expectedCode));
     }
 
     @Test

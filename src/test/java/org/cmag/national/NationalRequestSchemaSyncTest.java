@@ -148,7 +148,7 @@ class NationalRequestSchemaSyncTest {
     Stream<DynamicTest> parserEnforcesTheSchemaLimits() {
         record Limit(String pointer, String kind, int limit) {}
         List<Limit> limits = new ArrayList<>();
-        levels().forEach(level -> schemaAt(level.schemaPointer()).path("properties").fields().forEachRemaining(p -> {
+        levels().forEach(level -> schemaAt(level.schemaPointer()).path("properties").properties().forEach(p -> {
             JsonNode prop = p.getValue();
             if (prop.has("maxLength")) {
                 limits.add(new Limit(level.instancePointer() + "/" + p.getKey(), "maxLength", prop.get("maxLength").intValue()));

@@ -324,6 +324,23 @@ class NationalRequestParserTest {
                 "/purpose");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\\ud800", "\\udfff", "\\ufffe", "\\uffff", "\\u001b", "x\\ud83d"})
+    void rejectsCharactersXmlCannotCarryAsInvalidField(String escape) {
+        // sent as JSON escapes, which is how a client can smuggle an unpaired surrogate into a string
+        String json = new String(exampleWithValue("/declarations/0/exporter/name", JSON.getNodeFactory().textNode("BAD")),
+                StandardCharsets.UTF_8).replace("BAD", "Name " + escape + " GmbH");
+        assertReject(json.getBytes(StandardCharsets.UTF_8), ErrorCode.INVALID_FIELD, "/declarations/0/exporter/name");
+    }
+
+    @Test
+    void acceptsCharactersOutsideTheBasicPlaneAndTabsAndNewlines() {
+        String json = new String(exampleWithValue("/factsSummary", JSON.getNodeFactory().textNode("BAD")), StandardCharsets.UTF_8)
+                .replace("BAD", "line one\\n\\tline two \\ud83d\\udeb2 \u00e9\u4e2d");
+        assertThat(parser.parse(json.getBytes(StandardCharsets.UTF_8)).factsSummary())
+                .isEqualTo("line one\n\tline two \ud83d\udeb2 \u00e9\u4e2d");
+    }
+
     @Test
     void rejectsMissingSequenceNumericWithItsPointer() {
         String pointer = "/declarations/0/goodsItems/0/sequenceNumeric";

@@ -6,6 +6,7 @@ import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Marshaller;
 import jakarta.xml.bind.UnmarshalException;
 import jakarta.xml.bind.Unmarshaller;
+import jakarta.xml.bind.ValidationEvent;
 import java.net.URL;
 import javax.xml.XMLConstants;
 import javax.xml.transform.dom.DOMResult;
@@ -85,6 +86,9 @@ public final class ExchangeCodec {
         try {
             Unmarshaller u = context.createUnmarshaller();
             u.setSchema(schema);
+            // JAXB's default handler ignores a value an adapter cannot convert (e.g. an xs:dateTime without
+            // offset) and leaves the field null; such a message must be rejected like any schema error.
+            u.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
             return u.unmarshal(element, type).getValue();
         } catch (JAXBException e) {
             throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Message does not conform to the exchange schema: " + reason(e));

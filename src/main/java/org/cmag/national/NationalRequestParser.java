@@ -179,8 +179,10 @@ public final class NationalRequestParser {
         if (v.length() > maxLength) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, field + " is longer than " + maxLength + " characters", pointer);
         }
-        if (v.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
-            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " contains control characters", pointer);
+        // what XML 1.0 cannot carry: control characters, unpaired surrogates (codePoints() yields them as is), U+FFFE/U+FFFF
+        if (v.codePoints().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t'
+                || c >= 0xD800 && c <= 0xDFFF || c == 0xFFFE || c == 0xFFFF)) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " contains control characters or non-characters", pointer);
         }
         return v;
     }

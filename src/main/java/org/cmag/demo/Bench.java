@@ -65,7 +65,7 @@ public final class Bench {
         Result result;
         try (GatewayPair pair = new GatewayPair(root, Map.of()).start(Partner.Channel.REST);
                 NationalQueue deNational = new NationalQueue(pair.de())) {
-            runBatch(pair, deNational, request, Math.min(200, messages), concurrency); // warm-up
+            runBatch(pair, deNational, request, Math.max(500, messages / 4), concurrency); // warm-up (JIT), not measured
             long[] phase = runBatch(pair, deNational, request, messages, concurrency);
             double seconds = phase[0] / 1e9;
             double e2e = messages / seconds;

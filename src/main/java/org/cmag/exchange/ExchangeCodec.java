@@ -9,7 +9,6 @@ import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.ValidationEvent;
 import java.net.URL;
 import javax.xml.XMLConstants;
-import javax.xml.transform.dom.DOMResult;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
 import org.cmag.error.ErrorCode;
@@ -32,6 +31,9 @@ public final class ExchangeCodec {
     private final JAXBContext context;
     private final Schema schema;
     private final ObjectFactory factory = new ObjectFactory();
+    /** Marshallers and unmarshallers are not thread-safe but reusable: one of each per thread, schema set once. */
+    private final ThreadLocal<Marshaller> marshallers;
+    private final ThreadLocal<Unmarshaller> unmarshallers;
 
     public ExchangeCodec() {
         try {
@@ -44,6 +46,8 @@ public final class ExchangeCodec {
                 throw new GatewayException(ErrorCode.CONFIGURATION, "schemas/xsd/cmag-exchange-1.xsd is not on the classpath");
             }
             this.schema = sf.newSchema(xsd);
+            this.marshallers = ThreadLocal.withInitial(this::newMarshaller);
+            this.unmarshallers = ThreadLocal.withInitial(this::newUnmarshaller);
         } catch (JAXBException | org.xml.sax.SAXException e) {
             throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot initialise the exchange schema binding: " + e.getMessage(), null, e);
         }
@@ -62,11 +66,35 @@ public final class ExchangeCodec {
 
     private void marshal(JAXBElement<?> element, Document target) {
         try {
-            Marshaller m = context.createMarshaller();
-            m.setSchema(schema);
-            m.marshal(element, new DOMResult(target));
+            Marshaller m = marshallers.get();
+            // straight into the DOM node: marshalling to a javax.xml.transform Result makes JAXB look up a
+            // TransformerFactory (a class-path scan) on every call
+            m.marshal(element, target);
         } catch (JAXBException e) {
             throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Outgoing message does not conform to the exchange schema: " + reason(e));
+        }
+    }
+
+    private Marshaller newMarshaller() {
+        try {
+            Marshaller m = context.createMarshaller();
+            m.setSchema(schema);
+            return m;
+        } catch (JAXBException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot create a marshaller: " + e.getMessage(), null, e);
+        }
+    }
+
+    private Unmarshaller newUnmarshaller() {
+        try {
+            Unmarshaller u = context.createUnmarshaller();
+            u.setSchema(schema);
+            // JAXB's default handler ignores a value an adapter cannot convert (e.g. an xs:dateTime without
+            // offset) and leaves the field null; such a message must be rejected like any schema error.
+            u.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
+            return u;
+        } catch (JAXBException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot create an unmarshaller: " + e.getMessage(), null, e);
         }
     }
 
@@ -84,11 +112,7 @@ public final class ExchangeCodec {
                     + element.getNamespaceURI() + "}" + element.getLocalName(), "/" + element.getNodeName());
         }
         try {
-            Unmarshaller u = context.createUnmarshaller();
-            u.setSchema(schema);
-            // JAXB's default handler ignores a value an adapter cannot convert (e.g. an xs:dateTime without
-            // offset) and leaves the field null; such a message must be rejected like any schema error.
-            u.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
+            Unmarshaller u = unmarshallers.get();
             return u.unmarshal(element, type).getValue();
         } catch (JAXBException e) {
             throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Message does not conform to the exchange schema: " + reason(e));

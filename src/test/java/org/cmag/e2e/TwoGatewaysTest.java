@@ -231,6 +231,29 @@ class TwoGatewaysTest {
 
     @Test
     @Order(8)
+    void everyRouteAndSecurityStepHasItsExplicitId() {
+        var context = pair.nl().camelContext();
+        assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
+                "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
+                "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check");
+        var model = ((org.apache.camel.model.ModelCamelContext) context);
+        for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
+            {"outbound-request-submit", "sign"}, {"outbound-request-submit", "encrypt"}, {"outbound-request-submit", "enqueue"},
+            {"outbound-delivery-DE", "DE-verify-receipt"}, {"outbound-delivery-DE", "DE-record-receipt"},
+            {"inbound-exchange-accept", "check-envelope"}, {"inbound-exchange-accept", "persist-inbound"},
+            {"inbound-exchange-accept", "issue-receipt"}, {"inbound-exchange-process", "decrypt"}, {"inbound-exchange-process", "verify"},
+            {"inbound-exchange-process", "validate-message"}, {"inbound-exchange-process", "check-agreement"},
+            {"inbound-exchange-process", "dedupe"}, {"inbound-exchange-process", "deliver-national"}}) {
+            var route = model.getRouteDefinition(step[0]);
+            assertThat(route).as(step[0]).isNotNull();
+            assertThat(org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),
+                    org.apache.camel.model.ProcessorDefinition.class).stream().map(p -> p.getId()))
+                    .as("node %s in %s", step[1], step[0]).contains(step[1]);
+        }
+    }
+
+    @Test
+    @Order(8)
     void healthEndpointReportsBrokerAndDatabase() {
         var r = pair.post(pair.nl().httpBase() + "/health", "application/json", new byte[0]);
         assertThat(r.statusCode()).as("POST is not allowed on /health").isNotEqualTo(200);

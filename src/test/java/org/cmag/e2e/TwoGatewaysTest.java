@@ -239,7 +239,7 @@ class TwoGatewaysTest {
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-request-submit", "sign"}, {"outbound-request-submit", "encrypt"}, {"outbound-request-submit", "enqueue"},
-            {"outbound-delivery-DE", "DE-verify-receipt"}, {"outbound-delivery-DE", "DE-record-receipt"},
+            {"outbound-delivery-DE", "verify-receipt"}, {"outbound-delivery-DE", "record-receipt"},
             {"inbound-exchange-accept", "check-envelope"}, {"inbound-exchange-accept", "persist-inbound"},
             {"inbound-exchange-accept", "issue-receipt"}, {"inbound-exchange-process", "decrypt"}, {"inbound-exchange-process", "verify"},
             {"inbound-exchange-process", "validate-message"}, {"inbound-exchange-process", "check-agreement"},

@@ -57,7 +57,7 @@ public final class Bench {
     }
 
     public Result run(int messages, int concurrency) {
-        wipe(root);
+        DataDirs.wipe(root);
         byte[] request = request();
         int cores = Runtime.getRuntime().availableProcessors();
         out.println("CMAG bench: " + messages + " messages, " + concurrency + " concurrent national clients, " + cores + " cores, "
@@ -195,18 +195,5 @@ public final class Bench {
                 + "{\"line\":\"Industriestrasse 5\",\"cityName\":\"Bremen\",\"postcodeId\":\"28195\",\"countryCode\":\"DE\"}},"
                 + "\"importer\":{\"name\":\"Fietsonderdelen BV\",\"id\":\"NL123456789\"},\"goodsItems\":[" + items + "]}]}";
         return json.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void wipe(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -35,8 +35,8 @@ public final class Demo {
     }
 
     public boolean run(byte[] request) {
-        wipe(root.resolve("NL"));
-        wipe(root.resolve("DE"));
+        DataDirs.wipe(root.resolve("NL"));
+        DataDirs.wipe(root.resolve("DE"));
         out.println("CMAG demo - two customs administrations on loopback");
         out.println("  state in " + root.toAbsolutePath());
         boolean ok;
@@ -124,18 +124,5 @@ public final class Demo {
         out.println("Audit chain of " + g.id() + ": " + problem.map(p -> "BROKEN - " + p)
                 .orElse("intact (" + g.audit().all().size() + " records, every hash recomputed)"));
         return problem.isEmpty();
-    }
-
-    private static void wipe(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot clear " + dir, e);
-        }
     }
 }

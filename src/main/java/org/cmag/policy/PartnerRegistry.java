@@ -1,7 +1,6 @@
 package org.cmag.policy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -256,10 +255,5 @@ public final class PartnerRegistry {
                         + java.util.Arrays.toString(type.getEnumConstants()));
             }
         }
-    }
-
-    /** Reads a classpath resource fully (used by tests and the CLI). */
-    static byte[] read(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }

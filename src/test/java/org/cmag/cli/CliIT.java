@@ -148,8 +148,4 @@ class CliIT {
             return s.getLocalPort();
         }
     }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 }

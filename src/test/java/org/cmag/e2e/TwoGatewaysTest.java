@@ -299,8 +299,4 @@ class TwoGatewaysTest {
                 .doesNotContain("at org.");
         assertThat(deNational.receive(500)).isNull();
     }
-
-    static String read(Path p) throws IOException {
-        return Files.readString(p);
-    }
 }

@@ -111,12 +111,31 @@ public final class ExchangeCodec {
             throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Expected element {" + NS + "}" + localName + " but found {"
                     + element.getNamespaceURI() + "}" + element.getLocalName(), "/" + element.getNodeName());
         }
+        // The enveloped ds:Signature has been verified already and binds to a DOM wildcard, for which JAXB
+        // would build a TransformerFactory (a class-path scan) per message: leave it out of unmarshalling.
+        Element signature = trailingSignature(element);
+        if (signature != null) {
+            element.removeChild(signature);
+        }
         try {
             Unmarshaller u = unmarshallers.get();
             return u.unmarshal(element, type).getValue();
         } catch (JAXBException e) {
             throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Message does not conform to the exchange schema: " + reason(e));
+        } finally {
+            if (signature != null) {
+                element.appendChild(signature);
+            }
         }
+    }
+
+    private static Element trailingSignature(Element element) {
+        org.w3c.dom.Node last = element.getLastChild();
+        while (last != null && !(last instanceof Element)) {
+            last = last.getPreviousSibling();
+        }
+        return last instanceof Element e && "http://www.w3.org/2000/09/xmldsig#".equals(e.getNamespaceURI())
+                && "Signature".equals(e.getLocalName()) ? e : null;
     }
 
     private static String reason(JAXBException e) {

@@ -16,6 +16,8 @@ public enum ErrorCode {
     REQUEST_TYPE_NOT_PERMITTED("request_type_not_permitted", FaultSide.CLIENT, 422, "The agreement does not permit this request type"),
     LEGAL_BASIS_NOT_PERMITTED("legal_basis_not_permitted", FaultSide.CLIENT, 422, "The agreement does not cover this legal basis"),
     NOT_FOUND("not_found", FaultSide.CLIENT, 404, "No such resource"),
+    WCO_SCHEMAS_NOT_CONFIGURED("wco_schemas_not_configured", FaultSide.SERVER, 501,
+            "WCO DEC-DMS input is not enabled: the operator has not configured the WCO schema set"),
 
     // messages from partner administrations
     XML_MALFORMED("xml_malformed", FaultSide.PARTNER, 400, "The message is not well-formed XML"),

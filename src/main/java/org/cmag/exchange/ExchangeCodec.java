@@ -34,13 +34,15 @@ public final class ExchangeCodec {
     /** Marshallers and unmarshallers are not thread-safe but reusable: one of each per thread, schema set once. */
     private final ThreadLocal<Marshaller> marshallers;
     private final ThreadLocal<Unmarshaller> unmarshallers;
+    private final ThreadLocal<javax.xml.validation.Validator> validators;
 
     public ExchangeCodec() {
         try {
             this.context = JAXBContext.newInstance(ExchangeMessageType.class.getPackageName(), ExchangeCodec.class.getClassLoader());
             SchemaFactory sf = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
             sf.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            sf.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            // our own packaged schema includes its WCO part; nothing else is resolved
+            sf.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "file,jar:file");
             URL xsd = ExchangeCodec.class.getClassLoader().getResource("schemas/xsd/cmag-exchange-1.xsd");
             if (xsd == null) {
                 throw new GatewayException(ErrorCode.CONFIGURATION, "schemas/xsd/cmag-exchange-1.xsd is not on the classpath");
@@ -48,6 +50,7 @@ public final class ExchangeCodec {
             this.schema = sf.newSchema(xsd);
             this.marshallers = ThreadLocal.withInitial(this::newMarshaller);
             this.unmarshallers = ThreadLocal.withInitial(this::newUnmarshaller);
+            this.validators = ThreadLocal.withInitial(schema::newValidator);
         } catch (JAXBException | org.xml.sax.SAXException e) {
             throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot initialise the exchange schema binding: " + e.getMessage(), null, e);
         }
@@ -95,6 +98,17 @@ public final class ExchangeCodec {
             return u;
         } catch (JAXBException e) {
             throw new GatewayException(ErrorCode.CONFIGURATION, "Cannot create an unmarshaller: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Validates a DOM node (a whole message, or a translated Declaration) against the exchange schema. */
+    public void validate(org.w3c.dom.Node node) {
+        try {
+            validators.get().validate(new javax.xml.transform.dom.DOMSource(node));
+        } catch (org.xml.sax.SAXException e) {
+            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Does not conform to the exchange schema: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new GatewayException(ErrorCode.INTERNAL, "Validation failed", null, e);
         }
     }
 

@@ -60,6 +60,9 @@ import org.cmag.store.AuditLog;
 import org.cmag.store.Database;
 import org.cmag.store.InboundStore;
 import org.cmag.store.OutboundStore;
+import org.cmag.wco.DeclarationTranslator;
+import org.cmag.wco.WcoDecReader;
+import org.cmag.wco.WcoPaths;
 
 /**
  * One administration's gateway: builds every heavy object once (keys, schema binding, crypto façade,
@@ -132,7 +135,11 @@ public final class Gateway implements AutoCloseable {
             main.bind("faultMapper", new FaultMapper(audit));
             main.bind("validateNationalRequest", new ValidateNationalRequest(new NationalRequestParser(), maxBytes));
             main.bind("resolvePartner", new ResolvePartner(registry));
-            main.bind("translateRequest", new TranslateRequest(new RequestTranslator(ownId, country, clock), codec, xml));
+            WcoPaths wcoPaths = WcoPaths.load();
+            String wcoDir = config.getOptional("gateway.wco.schema-dir");
+            DeclarationTranslator declarations = new DeclarationTranslator(
+                    wcoDir == null ? null : new WcoDecReader(Path.of(wcoDir), xml, wcoPaths), wcoPaths, xml);
+            main.bind("translateRequest", new TranslateRequest(new RequestTranslator(ownId, country, clock), declarations, codec, xml));
             main.bind("applyAgreement", new ApplyAgreement());
             main.bind("signMessage", new SignMessage(security, keys));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));

@@ -1,10 +1,13 @@
 package org.cmag.national;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
  * An assistance request as a national system submits it (JSON, see {@code schemas/national/assistance-request.schema.json}).
- * Pure data, validated by {@link NationalRequestParser}.
+ * Declaration data comes either in the national JSON declaration format ({@code declarations}, see
+ * {@code schemas/national/declaration.schema.json}) or as WCO DM DEC-DMS XML documents ({@code wcoDeclarations});
+ * both are translated by {@link org.cmag.wco.DeclarationTranslator}.
  */
 public record NationalRequest(
         String partner,
@@ -14,16 +17,5 @@ public record NationalRequest(
         String purpose,
         String relatedRequestId,
         String factsSummary,
-        List<Declaration> declarations) {
-
-    public record Declaration(String id, String functionalReferenceId, String typeCode, String issueDateTime,
-            String declarationOfficeId, Party exporter, Party importer, List<GoodsItem> goodsItems) {}
-
-    public record Party(String name, String id, Address address) {}
-
-    public record Address(String line, String cityName, String postcodeId, String countryCode) {}
-
-    public record GoodsItem(int sequenceNumeric, String description, List<Classification> classifications, String originCountryCode) {}
-
-    public record Classification(String id, String identificationTypeCode) {}
-}
+        List<JsonNode> declarations,
+        List<String> wcoDeclarations) {}

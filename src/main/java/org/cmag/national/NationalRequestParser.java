@@ -25,14 +25,8 @@ public final class NationalRequestParser {
             "VERIFICATION_OF_DOCUMENTS", "SURVEILLANCE", "ENQUIRY", "NOTIFICATION", "SPONTANEOUS_INFORMATION");
 
     static final Set<String> ROOT = Set.of("partner", "requestType", "legalBasis", "purpose", "relatedRequestId",
-            "factsSummary", "declarations");
+            "factsSummary", "declarations", "wcoDeclarations");
     static final Set<String> LEGAL_BASIS = Set.of("instrument", "article");
-    static final Set<String> DECLARATION = Set.of("id", "functionalReferenceId", "typeCode", "issueDateTime",
-            "declarationOfficeId", "exporter", "importer", "goodsItems");
-    static final Set<String> PARTY = Set.of("name", "id", "address");
-    static final Set<String> ADDRESS = Set.of("line", "cityName", "postcodeId", "countryCode");
-    static final Set<String> GOODS_ITEM = Set.of("sequenceNumeric", "description", "classifications", "originCountryCode");
-    static final Set<String> CLASSIFICATION = Set.of("id", "identificationTypeCode");
 
     private static final String IDENTIFIER = "[A-Za-z0-9._:\\-]{1,70}";
 
@@ -76,49 +70,8 @@ public final class NationalRequestParser {
                 text(root, "", "purpose", true, 256),
                 related,
                 text(root, "", "factsSummary", false, 4000),
-                list(root, "", "declarations", 100, this::declaration));
-    }
-
-    private NationalRequest.Declaration declaration(JsonNode n, String at) {
-        onlyKnown(n, at, DECLARATION);
-        return new NationalRequest.Declaration(text(n, at, "id", false, 70), text(n, at, "functionalReferenceId", false, 35),
-                text(n, at, "typeCode", false, 35), text(n, at, "issueDateTime", false, 35), text(n, at, "declarationOfficeId", false, 17),
-                party(n, at, "exporter"), party(n, at, "importer"), list(n, at, "goodsItems", 999, this::goodsItem));
-    }
-
-    private NationalRequest.Party party(JsonNode parent, String at, String field) {
-        JsonNode n = object(parent, at, field, false);
-        if (n == null) {
-            return null;
-        }
-        String p = at + "/" + field;
-        onlyKnown(n, p, PARTY);
-        JsonNode a = object(n, p, "address", false);
-        NationalRequest.Address address = null;
-        if (a != null) {
-            String ap = p + "/address";
-            onlyKnown(a, ap, ADDRESS);
-            address = new NationalRequest.Address(text(a, ap, "line", false, 70), text(a, ap, "cityName", false, 35),
-                    text(a, ap, "postcodeId", false, 17), country(text(a, ap, "countryCode", false, 2), ap + "/countryCode"));
-        }
-        return new NationalRequest.Party(text(n, p, "name", false, 70), text(n, p, "id", false, 17), address);
-    }
-
-    private NationalRequest.GoodsItem goodsItem(JsonNode n, String at) {
-        onlyKnown(n, at, GOODS_ITEM);
-        JsonNode seq = n.get("sequenceNumeric");
-        if (seq == null || seq.isNull()) {
-            throw new GatewayException(ErrorCode.MISSING_FIELD, "sequenceNumeric is required", at + "/sequenceNumeric");
-        }
-        if (!seq.canConvertToInt() || !seq.isIntegralNumber() || seq.intValue() < 1 || seq.intValue() > 99999) {
-            throw new GatewayException(ErrorCode.INVALID_FIELD, "sequenceNumeric must be a whole number from 1 to 99999", at + "/sequenceNumeric");
-        }
-        return new NationalRequest.GoodsItem(seq.intValue(), text(n, at, "description", false, 512),
-                list(n, at, "classifications", 10, (c, cp) -> {
-                    onlyKnown(c, cp, CLASSIFICATION);
-                    return new NationalRequest.Classification(text(c, cp, "id", true, 17), text(c, cp, "identificationTypeCode", false, 35));
-                }),
-                text(n, at, "originCountryCode", false, 4));
+                objects(root, "", "declarations", 100),
+                strings(root, "", "wcoDeclarations", 100));
     }
 
     private static String country(String v, String pointer) {
@@ -185,6 +138,30 @@ public final class NationalRequestParser {
             throw new GatewayException(ErrorCode.INVALID_FIELD, field + " contains control characters or non-characters", pointer);
         }
         return v;
+    }
+
+    /** Declaration objects, checked field by field later against the WCO path table (pointers stay exact). */
+    private static List<JsonNode> objects(JsonNode parent, String at, String field, int max) {
+        return list(parent, at, field, max, (n, p) -> n);
+    }
+
+    private static List<String> strings(JsonNode parent, String at, String field, int max) {
+        JsonNode n = parent.get(field);
+        String pointer = at + "/" + field;
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray() || n.size() > max) {
+            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " must be an array of at most " + max + " XML documents", pointer);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            if (!n.get(i).isTextual() || n.get(i).textValue().isBlank()) {
+                throw new GatewayException(ErrorCode.INVALID_FIELD, field + " entries must be WCO DEC-DMS XML documents as strings", pointer + "/" + i);
+            }
+            out.add(n.get(i).textValue());
+        }
+        return List.copyOf(out);
     }
 
     private static <T> List<T> list(JsonNode parent, String at, String field, int max, BiFunction<JsonNode, String, T> item) {

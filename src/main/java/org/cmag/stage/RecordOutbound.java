@@ -38,9 +38,15 @@ public final class RecordOutbound implements Processor {
         String type = m.getHeader(GatewayHeaders.MESSAGE_TYPE, String.class);
         String requestType = m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class);
         String sealed = new String(m.getBody(byte[].class), StandardCharsets.UTF_8);
+        java.util.List<?> unmapped = exchange.getProperty(TranslateRequest.UNMAPPED, java.util.List.class);
+        String translation = unmapped == null || unmapped.isEmpty() ? "every input element carried"
+                : unmapped.size() + " input elements not carried: " + unmapped.stream()
+                        .map(u -> ((org.cmag.wco.Unmapped) u).pointer() + " " + ((org.cmag.wco.Unmapped) u).inputPath())
+                        .collect(java.util.stream.Collectors.joining("; "));
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
                         clock.instant(), partner.channel().name()),
                 AuditEvent.ok("submission-received", "national", partner.id(), id, caseId, requestType).withLegal(legal, purpose),
+                AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,
                         "agreement " + partner.agreementId() + " v" + partner.agreementVersion() + " sha256 " + partner.policyDigest()),
                 AuditEvent.ok("message-sealed", "gateway", partner.id(), id, caseId,

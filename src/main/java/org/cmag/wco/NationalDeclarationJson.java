@@ -89,7 +89,7 @@ public final class NationalDeclarationJson {
             }
             onlyKeys(value, pointer, java.util.Set.of("dateTimeString", "formatCode"));
             Element dts = doc.createElementNS(WcoDecMapper.DEC_NS, "DateTimeString");
-            dts.setAttribute("formatCode", value.get("formatCode").textValue());
+            dts.setAttributeNS(null, "formatCode", value.get("formatCode").textValue());
             dts.setTextContent(value.get("dateTimeString").textValue());
             e.appendChild(dts);
         } else if (value.isTextual()) {
@@ -104,7 +104,7 @@ public final class NationalDeclarationJson {
                     if (!value.get(a).isTextual()) {
                         throw new GatewayException(ErrorCode.INVALID_FIELD, a + " must be a string", pointer + "/" + a);
                     }
-                    e.setAttribute(a, value.get(a).textValue());
+                    e.setAttributeNS(null, a, value.get(a).textValue());
                 }
             }
         } else {
@@ -155,8 +155,9 @@ public final class NationalDeclarationJson {
                 ObjectNode o = JsonNodeFactory.instance.objectNode();
                 for (int i = 0; i < attrs.getLength(); i++) {
                     Attr a = (Attr) attrs.item(i);
-                    if (a.getNamespaceURI() == null && WcoDecMapper.VALUE_ATTRIBUTES.contains(a.getLocalName())) {
-                        o.put(a.getLocalName(), a.getValue());
+                    String name = a.getLocalName() == null ? a.getName() : a.getLocalName();
+                    if (a.getNamespaceURI() == null && WcoDecMapper.VALUE_ATTRIBUTES.contains(name)) {
+                        o.put(name, a.getValue());
                     }
                 }
                 if (o.isEmpty()) {

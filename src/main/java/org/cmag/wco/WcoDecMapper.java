@@ -72,7 +72,7 @@ public final class WcoDecMapper {
                 copy.setTextContent(child.getTextContent());
                 copyAttributes(child, copy, row, childInput, unmapped);
                 if (!row.codes().isEmpty() && row.element().endsWith("Code")) {
-                    copy.setAttribute("listName", row.codes().length() > 100 ? row.codes().substring(0, 100) : row.codes());
+                    copy.setAttributeNS(null, "listName", row.codes().length() > 100 ? row.codes().substring(0, 100) : row.codes());
                 }
             }
         }
@@ -95,7 +95,7 @@ public final class WcoDecMapper {
                     Element dts = out.getOwnerDocument().createElementNS(ExchangeCodec.NS, "DateTimeString");
                     dts.setTextContent(s.getTextContent());
                     if (s.hasAttribute("formatCode")) {
-                        dts.setAttribute("formatCode", s.getAttribute("formatCode"));
+                        dts.setAttributeNS(null, "formatCode", s.getAttribute("formatCode"));
                     }
                     out.appendChild(dts);
                     reportAttributes(s, row, inputPath + "/DateTimeString", Set.of("formatCode"), unmapped);
@@ -113,8 +113,9 @@ public final class WcoDecMapper {
             if (isNamespaceDeclaration(a)) {
                 continue;
             }
-            if (a.getNamespaceURI() == null && VALUE_ATTRIBUTES.contains(a.getLocalName())) {
-                out.setAttribute(a.getLocalName(), a.getValue());
+            String name = a.getLocalName() == null ? a.getName() : a.getLocalName();
+            if (a.getNamespaceURI() == null && VALUE_ATTRIBUTES.contains(name)) {
+                out.setAttributeNS(null, name, a.getValue());
             } else {
                 unmapped.add(new Unmapped(inputPath + "/@" + a.getName(), row.pointer(), "attribute not carried"));
             }
@@ -125,7 +126,8 @@ public final class WcoDecMapper {
         NamedNodeMap attrs = in.getAttributes();
         for (int i = 0; i < attrs.getLength(); i++) {
             Attr a = (Attr) attrs.item(i);
-            if (!isNamespaceDeclaration(a) && !allowed.contains(a.getLocalName()) && !isSchemaInstance(a)) {
+            String name = a.getLocalName() == null ? a.getName() : a.getLocalName();
+            if (!isNamespaceDeclaration(a) && !allowed.contains(name) && !isSchemaInstance(a)) {
                 unmapped.add(new Unmapped(inputPath + "/@" + a.getName(), row.pointer(), "attribute not carried"));
             }
         }

@@ -120,13 +120,18 @@ public final class WcoDecReader {
         return new DecInput(declaration, inputPath, unmapped);
     }
 
+    /** A cancellation request: function 13 (request) with type INV (invalidation); 13 with COR is an amendment. */
     private static boolean isCancellation(Element declaration) {
+        String function = null;
+        String type = null;
         for (Node n = declaration.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && "FunctionCode".equals(e.getLocalName())) {
-                return "13".equals(e.getTextContent().strip());
+                function = e.getTextContent().strip();
+            } else if (n instanceof Element e && "TypeCode".equals(e.getLocalName())) {
+                type = e.getTextContent().strip();
             }
         }
-        return false;
+        return "13".equals(function) && "INV".equals(type);
     }
 
     private void validate(byte[] input, Schema schema) {

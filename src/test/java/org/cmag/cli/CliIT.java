@@ -65,7 +65,7 @@ class CliIT {
     @Test
     void everyCommandAnswersHelpAndBadUsageExitsTwo() throws Exception {
         for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"start", "--help"}, {"message", "--help"},
-            {"bench", "--help"}, {"health", "--help"}}) {
+            {"bench", "--help"}, {"health", "--help"}, {"translate", "--help"}}) {
             Run run = cmag(Duration.ofSeconds(60), cmd);
             assertThat(run.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(run.out()).contains("Usage");
@@ -104,6 +104,36 @@ class CliIT {
         Run wrongReceiver = cmag(Duration.ofSeconds(60), "message", "open", "--as", "NL", "--in", sealed.toString(), "--pki", pki.toString());
         assertThat(wrongReceiver.exit()).isEqualTo(1);
         assertThat(wrongReceiver.out()).contains("FAILED wrong_receiver");
+    }
+
+    @Test
+    void translateWritesAValidPayloadAndRejectsAnInvalidDeclarationWithExitTwo() throws Exception {
+        Path shared = Path.of("../shared/wco").toAbsolutePath();
+        if (!Files.isDirectory(shared)) {
+            System.err.println("../shared/wco is absent - translate CLI test SKIPPED");
+            org.junit.jupiter.api.Assumptions.abort("../shared/wco absent");
+        }
+        String schemas = shared.resolve("hmrc__customs-declarations/public/api/conf/3.0/schemas/wco/declaration").toString();
+        Path valid = shared.resolve("hmrc__customs-declarations/public/api/conf/3.0/examples/annotated_XML_samples/CUS_Code/New_Export_CUS_Code_Sample.xml");
+        Run ok = cmag(Duration.ofSeconds(60), "translate", "--in", valid.toString(), "--wco-schemas", schemas);
+        assertThat(ok.exit()).as(ok.out()).isZero();
+        assertThat(ok.out()).contains("<Declaration xmlns=\"urn:cmag:exchange:1\">").contains("<FunctionalReferenceID>NEW-TT-SAMPLE-CUS 9")
+                .contains("unmapped MetaData /MetaData/WCOTypeName").contains("translated: 5 input items not carried");
+
+        Path json = dir.resolve("declaration.json");
+        Run toJson = cmag(Duration.ofSeconds(60), "translate", "--in", valid.toString(), "--wco-schemas", schemas, "--to", "national-json");
+        assertThat(toJson.exit()).isZero();
+        Files.writeString(json, toJson.out());
+        Run fromJson = cmag(Duration.ofSeconds(60), "translate", "--in", json.toString());
+        assertThat(fromJson.exit()).as(fromJson.out()).isZero();
+        assertThat(fromJson.out()).contains("<FunctionalReferenceID>NEW-TT-SAMPLE-CUS 9").contains("translated: 0 input items not carried");
+
+        Path broken = dir.resolve("broken.xml");
+        Files.writeString(broken, Files.readString(valid).replace("<FunctionCode>9</FunctionCode>", "<FunctionCode>X9</FunctionCode>"));
+        Run bad = cmag(Duration.ofSeconds(60), "translate", "--in", broken.toString(), "--wco-schemas", schemas);
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.out()).contains("error schema_invalid").containsPattern("line \\d+, column \\d+").contains("[WCO 42A:017]")
+                .contains("[at /MetaData/Declaration/FunctionCode]").doesNotContain("Exception");
     }
 
     @Test

@@ -52,7 +52,9 @@ class TwoGatewaysTest {
         try (InputStream in = TwoGatewaysTest.class.getClassLoader().getResourceAsStream("examples/assistance-request.json")) {
             example = in.readAllBytes();
         }
-        pair = new GatewayPair(root, Map.of()).start(Partner.Channel.REST);
+        Path wco = Path.of("../shared/wco/hmrc__customs-declarations/public/api/conf/3.0/schemas/wco/declaration").toAbsolutePath();
+        pair = new GatewayPair(root, Files.isDirectory(wco) ? Map.of("gateway.wco.schema-dir", wco.toString()) : Map.of())
+                .start(Partner.Channel.REST);
         deNational = new NationalQueue(pair.de());
     }
 
@@ -101,13 +103,51 @@ class TwoGatewaysTest {
 
         awaitDelivered(id);
         assertThat(pair.nl().outbound().receipt(id)).get().asString().contains("<ds:SignatureValue").contains(id);
-        assertThat(auditTypes(pair.nl().audit().forMessage(id))).containsExactly("submission-received", "policy-applied",
+        assertThat(auditTypes(pair.nl().audit().forMessage(id))).containsExactly("submission-received", "message-translated", "policy-applied",
                 "message-sealed", "message-queued", "receipt-verified");
         // the receipt is issued after the raw message is durably queued, so processing may be audited first
         assertThat(auditTypes(pair.de().audit().forMessage(id))).containsExactlyInAnyOrder("message-received", "message-decrypted",
                 "signature-verified", "message-validated", "agreement-checked", "delivered-national");
         assertThat(pair.nl().audit().verifyChain()).isEmpty();
         assertThat(pair.de().audit().verifyChain()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aWcoDecDeclarationAttachedToARequestArrivesWcoAlignedAndTheResponseListsWhatWasNotCarried() throws Exception {
+        Path sample = Path.of("../shared/wco/hmrc__customs-declarations/public/api/conf/3.0/examples/annotated_XML_samples/CUS_Code/"
+                + "New_Export_CUS_Code_Sample.xml");
+        if (!Files.isRegularFile(sample)) {
+            System.err.println("../shared/wco is absent - WCO DEC attachment test SKIPPED");
+            org.junit.jupiter.api.Assumptions.abort("../shared/wco absent");
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var request = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(example);
+        request.remove("declarations");
+        request.putArray("wcoDeclarations").add(Files.readString(sample));
+
+        HttpResponse<String> r = pair.submit(mapper.writeValueAsBytes(request));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(r.body()).contains("\"unmapped\":[{\"pointer\":\"MetaData\",\"path\":\"/MetaData/WCODataModelVersionCode\"");
+        NationalQueue.Delivered delivered = deNational.receive(WAIT.toMillis());
+        assertThat(delivered).isNotNull();
+        assertThat(delivered.xml()).contains("<FunctionalReferenceID>NEW-TT-SAMPLE-CUS 9</FunctionalReferenceID>")
+                .contains("<InvoiceAmount currencyID=\"GBP\">9500</InvoiceAmount>");
+        Matcher m = MESSAGE_ID.matcher(r.body());
+        assertThat(m.find()).isTrue();
+        assertThat(pair.nl().audit().forMessage(m.group(1))).anySatisfy(rec -> assertThat(rec.event().detail())
+                .startsWith("5 input elements not carried: MetaData /MetaData/WCODataModelVersionCode"));
+    }
+
+    @Test
+    @Order(2)
+    void aNationalJsonDeclarationWithAFieldOutsideTheWcoTreeIsRejectedWithItsPointer() {
+        String json = new String(example, StandardCharsets.UTF_8).replace("\"typeCode\": \"IMZ\",", "\"typeCode\": \"IMZ\", \"colour\": \"red\",");
+        HttpResponse<String> r = pair.submit(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"code\":\"unknown_field\"").contains("\"pointer\":\"/declarations/0/colour\"");
+        assertThat(deNational.receive(300)).isNull();
     }
 
     @Test

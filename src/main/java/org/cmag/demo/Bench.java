@@ -42,6 +42,7 @@ public final class Bench {
     private final Path root;
     private final PrintStream out;
     private int sealedBytes;
+    private double translationMicros;
 
     public Bench(Path root, PrintStream out) {
         this.root = root;
@@ -78,6 +79,8 @@ public final class Bench {
         out.printf("raw crypto ceiling             %,.0f messages/s (sign+encrypt+decrypt+verify per core x %d cores)%n",
                 result.ceilingPerSecond(), cores);
         out.printf("ratio end-to-end / ceiling     %.0f %%%n", 100 * result.ratio());
+        out.printf("declaration translation        %.0f us per message (national JSON -> WCO-aligned Declaration, one core)%n",
+                translationMicros);
         return result;
     }
 
@@ -165,35 +168,53 @@ public final class Bench {
         return perCore * cores;
     }
 
-    /** The plain (unsealed) exchange message the gateway builds for the bench request. */
-    private static byte[] plainMessage(Gateway nl) {
+    /** The plain (unsealed) exchange message the gateway builds for the bench request, declaration included. */
+    private byte[] plainMessage(Gateway nl) {
         var request = new org.cmag.national.NationalRequestParser().parse(request());
         var message = new org.cmag.mapping.RequestTranslator("NL", "NL", Clock.systemUTC())
                 .translate(request, nl.registry().require("DE", org.cmag.error.ErrorCode.UNKNOWN_PARTNER));
         SecureXml xml = new SecureXml();
-        return xml.serialize(new ExchangeCodec().toDocument(message, xml.newDocument()));
+        ExchangeCodec codec = new ExchangeCodec();
+        var translator = new org.cmag.wco.DeclarationTranslator(null, org.cmag.wco.WcoPaths.load(), xml);
+        Document doc = codec.toDocument(message, xml.newDocument());
+        Element assistance = (Element) doc.getElementsByTagNameNS(ExchangeCodec.NS, "AssistanceRequest").item(0);
+        assistance.appendChild(doc.importNode(translator.fromNationalJson(request.declarations().get(0), "/declarations/0").declaration(), true));
+        codec.validate(doc);
+        // translation cost of the declaration alone (national JSON -> WCO-aligned Declaration), warmed up
+        int n = 2000;
+        long t0 = 0;
+        for (int i = 0; i < n + 500; i++) {
+            if (i == 500) {
+                t0 = System.nanoTime();
+            }
+            translator.fromNationalJson(request.declarations().get(0), "/declarations/0");
+        }
+        translationMicros = (System.nanoTime() - t0) / 1000.0 / n;
+        return xml.serialize(doc);
     }
 
-    /** A request that seals to about 10 KB: a declaration with 9 goods items. */
+    /** A request that seals to about 10 KB: a declaration (national JSON format) with 9 goods items. */
     static byte[] request() {
         StringBuilder items = new StringBuilder();
         for (int i = 1; i <= 9; i++) {
             if (i > 1) {
                 items.append(',');
             }
-            items.append("{\"sequenceNumeric\":").append(i)
-                    .append(",\"description\":\"Bicycle frames of aluminium alloy, unpainted, model series ").append(1000 + i)
-                    .append(", packed in cartons of two pieces with protective foam\",\"classifications\":[{\"id\":\"87149110\",")
-                    .append("\"identificationTypeCode\":\"TSP\"},{\"id\":\"8714911000\",\"identificationTypeCode\":\"TRC\"}],")
-                    .append("\"originCountryCode\":\"CN\"}");
+            items.append("{\"sequenceNumeric\":\"").append(i)
+                    .append("\",\"commodity\":{\"description\":\"Bicycle frames of aluminium alloy, unpainted, model series ").append(1000 + i)
+                    .append(", packed in cartons of two pieces with protective foam\",\"classification\":[{\"id\":\"87149110\",")
+                    .append("\"identificationTypeCode\":\"TSP\"},{\"id\":\"8714911000\",\"identificationTypeCode\":\"TRC\"}]},")
+                    .append("\"origin\":[{\"countryCode\":\"CN\",\"typeCode\":\"1\"}]}");
         }
         String json = "{\"partner\":\"DE\",\"requestType\":\"VERIFICATION_OF_DECLARATION\",\"legalBasis\":{\"instrument\":"
                 + "\"EU-REG-515-97\",\"article\":\"4\"},\"purpose\":\"Verify the customs value and origin declared on import\","
-                + "\"factsSummary\":\"Declared value per kilo is far below comparable imports.\",\"declarations\":[{\"id\":"
-                + "\"26NL0000000000A1B2\",\"functionalReferenceId\":\"LRN-2026-000123\",\"typeCode\":\"IM\",\"declarationOfficeId\":"
-                + "\"NL000396\",\"exporter\":{\"name\":\"Fahrradteile Export GmbH\",\"id\":\"DE123456789012345\",\"address\":"
-                + "{\"line\":\"Industriestrasse 5\",\"cityName\":\"Bremen\",\"postcodeId\":\"28195\",\"countryCode\":\"DE\"}},"
-                + "\"importer\":{\"name\":\"Fietsonderdelen BV\",\"id\":\"NL123456789\"},\"goodsItems\":[" + items + "]}]}";
+                + "\"factsSummary\":\"Declared value per kilo is far below comparable imports.\",\"declarations\":[{"
+                + "\"functionalReferenceID\":\"LRN-2026-000123\",\"id\":\"26NL0000000000A1B2\",\"typeCode\":\"IMZ\","
+                + "\"declarationOfficeID\":\"NL000396\",\"invoiceAmount\":{\"value\":\"18250.00\",\"currencyID\":\"EUR\"},"
+                + "\"exporter\":{\"name\":\"Fahrradteile Export GmbH\",\"id\":\"DE123456789012345\",\"address\":"
+                + "{\"cityName\":\"Bremen\",\"countryCode\":\"DE\",\"line\":\"Industriestrasse 5\",\"postcodeID\":\"28195\"}},"
+                + "\"goodsShipment\":{\"importer\":{\"name\":\"Fietsonderdelen BV\",\"id\":\"NL123456789\"},"
+                + "\"governmentAgencyGoodsItem\":[" + items + "]}}]}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 }

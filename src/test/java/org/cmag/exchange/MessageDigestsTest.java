@@ -119,8 +119,8 @@ class MessageDigestsTest {
     void digestChangesWhenATextValueChanges() {
         Element root = exampleDocument().getDocumentElement();
         String digest = MessageDigests.canonicalSha256(root);
-        Element city = at(root, "Body/AssistanceRequest/Declaration/Exporter/Address/CityName");
-        city.setTextContent(city.getTextContent() + "x");
+        Element facts = at(root, "Body/AssistanceRequest/FactsSummary");
+        facts.setTextContent(facts.getTextContent() + "x");
         assertThat(MessageDigests.canonicalSha256(root)).isNotEqualTo(digest);
     }
 

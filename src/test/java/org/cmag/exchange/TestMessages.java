@@ -48,7 +48,10 @@ public final class TestMessages {
         return new RequestTranslator("NL", "NL", CLOCK).translate(r, de());
     }
 
-    /** The translated example as a freshly parsed document (serialised and parsed again, as a partner receives it). */
+    /**
+     * The translated example as a freshly parsed document (serialised and parsed again, as a partner receives it).
+     * Header and request only: declarations are added by the translate stage, not by {@link RequestTranslator}.
+     */
     public static Document exampleDocument() {
         Document built = CODEC.toDocument(translated(exampleRequest()), XML.newDocument());
         return XML.parse(XML.serialize(built));

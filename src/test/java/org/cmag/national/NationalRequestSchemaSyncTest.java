@@ -18,9 +18,13 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
+import org.cmag.wco.WcoPaths;
+import org.cmag.wco.WcoPaths.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -29,18 +33,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Keeps {@code schemas/national/assistance-request.schema.json} and {@link NationalRequestParser} in step:
- * the same field names at every level, the same required fields, the same length and count limits.
+ * Keeps {@code schemas/national/assistance-request.schema.json} and {@link NationalRequestParser} in step
+ * (the same field names, required fields, length and count limits at the request levels), and
+ * {@code schemas/national/declaration.schema.json} in step with the carried paths of the WCO path table.
  */
 class NationalRequestSchemaSyncTest {
     private static final Path SCHEMA = Path.of("schemas/national/assistance-request.schema.json");
+    private static final Path DECLARATION_SCHEMA = Path.of("schemas/national/declaration.schema.json");
+    private static final WcoPaths PATHS = WcoPaths.load();
     private static JsonNode schema;
+    private static JsonNode declarationSchema;
 
     private final NationalRequestParser parser = new NationalRequestParser();
 
     @BeforeAll
     static void readSchema() throws IOException {
         schema = JSON.readTree(Files.readAllBytes(SCHEMA));
+        declarationSchema = JSON.readTree(Files.readAllBytes(DECLARATION_SCHEMA));
     }
 
     /** A level of the request: where the schema describes it, where the example has an instance, and the parser's set. */
@@ -54,14 +63,7 @@ class NationalRequestSchemaSyncTest {
     static Stream<Level> levels() {
         return Stream.of(
                 new Level("root", "", "", NationalRequestParser.ROOT),
-                new Level("legalBasis", "/properties/legalBasis", "/legalBasis", NationalRequestParser.LEGAL_BASIS),
-                new Level("declaration", "/$defs/declaration", "/declarations/0", NationalRequestParser.DECLARATION),
-                new Level("party", "/$defs/party", "/declarations/0/exporter", NationalRequestParser.PARTY),
-                new Level("address", "/$defs/party/properties/address", "/declarations/0/exporter/address",
-                        NationalRequestParser.ADDRESS),
-                new Level("goodsItem", "/$defs/goodsItem", "/declarations/0/goodsItems/0", NationalRequestParser.GOODS_ITEM),
-                new Level("classification", "/$defs/goodsItem/properties/classifications/items",
-                        "/declarations/0/goodsItems/0/classifications/0", NationalRequestParser.CLASSIFICATION));
+                new Level("legalBasis", "/properties/legalBasis", "/legalBasis", NationalRequestParser.LEGAL_BASIS));
     }
 
     private static JsonNode schemaAt(String pointer) {
@@ -93,11 +95,18 @@ class NationalRequestSchemaSyncTest {
     }
 
     @Test
-    void schemaRefsPointAtTheLevelsTheParserReads() {
-        assertThat(schemaAt("/properties/declarations/items/$ref").asText()).isEqualTo("#/$defs/declaration");
-        assertThat(schemaAt("/$defs/declaration/properties/exporter/$ref").asText()).isEqualTo("#/$defs/party");
-        assertThat(schemaAt("/$defs/declaration/properties/importer/$ref").asText()).isEqualTo("#/$defs/party");
-        assertThat(schemaAt("/$defs/declaration/properties/goodsItems/items/$ref").asText()).isEqualTo("#/$defs/goodsItem");
+    void declarationsAreArraysOfDeclarationSchemaObjectsAndWcoDeclarationsOfStrings() throws IOException {
+        assertThat(schemaAt("/properties/declarations/type").asText()).isEqualTo("array");
+        String ref = schemaAt("/properties/declarations/items/$ref").asText();
+        assertThat(ref).isEqualTo("declaration.schema.json");
+        Path declaration = SCHEMA.resolveSibling(ref);
+        assertThat(declaration).isRegularFile();
+        assertThat(JSON.readTree(Files.readAllBytes(declaration)).path("type").asText()).isEqualTo("object");
+        assertThat(schema.has("$defs")).as("declaration levels live in declaration.schema.json only").isFalse();
+
+        assertThat(schemaAt("/properties/wcoDeclarations/type").asText()).isEqualTo("array");
+        assertThat(schemaAt("/properties/wcoDeclarations/items/type").asText()).isEqualTo("string");
+        assertThat(schemaAt("/properties/wcoDeclarations/items/minLength").intValue()).isEqualTo(1);
     }
 
     @Test
@@ -143,7 +152,7 @@ class NationalRequestSchemaSyncTest {
         });
     }
 
-    /** Every schema maxLength / maxItems: the limit is accepted, one more is invalid_field at that pointer. */
+    /** Every schema maxLength / maxItems of the request levels: the limit is accepted, one more is invalid_field at that pointer. */
     @TestFactory
     Stream<DynamicTest> parserEnforcesTheSchemaLimits() {
         record Limit(String pointer, String kind, int limit) {}
@@ -157,7 +166,8 @@ class NationalRequestSchemaSyncTest {
                 limits.add(new Limit(level.instancePointer() + "/" + p.getKey(), "maxItems", prop.get("maxItems").intValue()));
             }
         }));
-        assertThat(limits).hasSizeGreaterThan(15);
+        assertThat(limits).extracting(Limit::pointer).contains("/legalBasis/instrument", "/purpose", "/declarations",
+                "/wcoDeclarations");
         return limits.stream().map(a -> {
             String pointer = a.pointer();
             String kind = a.kind();
@@ -173,6 +183,83 @@ class NationalRequestSchemaSyncTest {
         });
     }
 
+    private static Set<String> carriedChildKeys(String classPath) {
+        return PATHS.children(classPath).stream().filter(Row::carried).map(Row::jsonKey).collect(Collectors.toSet());
+    }
+
+    @Test
+    void declarationSchemaTopLevelPropertiesAreTheCarriedChildrenOfDeclaration() {
+        Set<String> carried = carriedChildKeys("Declaration");
+        assertThat(carried).contains("id", "typeCode", "exporter", "goodsShipment")
+                .doesNotContain("authentication"); // in the table, not carried
+        assertThat(names(declarationSchema.path("properties").fieldNames())).isEqualTo(carried);
+        assertThat(declarationSchema.path("type").asText()).isEqualTo("object");
+        assertThat(declarationSchema.path("additionalProperties").isBoolean()
+                && !declarationSchema.path("additionalProperties").booleanValue()).isTrue();
+    }
+
+    /**
+     * The whole declaration schema against the path table: every carried class is a closed object (an array of
+     * them where repeatable) whose properties are exactly its carried children; leaves are values, date-times
+     * WCO date-time objects. Nothing else is in the schema.
+     */
+    @Test
+    void declarationSchemaTreeHasExactlyTheCarriedWcoPaths() {
+        List<String> visited = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        walk(PATHS.find("Declaration").orElseThrow(), declarationSchema, "", visited, problems);
+
+        assertThat(problems).isEmpty();
+        List<String> carriedClasses = PATHS.all().stream().filter(r -> r.carried() && r.isClass()).map(Row::path).toList();
+        assertThat(carriedClasses).hasSizeGreaterThan(100);
+        assertThat(visited).containsExactlyInAnyOrderElementsOf(carriedClasses);
+    }
+
+    private static void walk(Row cls, JsonNode node, String at, List<String> visited, List<String> problems) {
+        visited.add(cls.path());
+        if (!node.path("type").asText().equals("object")
+                || !(node.path("additionalProperties").isBoolean() && !node.path("additionalProperties").booleanValue())) {
+            problems.add(cls.path() + " at '" + at + "' is not a closed object");
+        }
+        List<Row> carried = PATHS.children(cls.path()).stream().filter(Row::carried).toList();
+        Set<String> expected = carriedChildKeys(cls.path());
+        if (expected.size() != carried.size()) {
+            problems.add(cls.path() + " has children with the same JSON key: " + carried.stream().map(Row::element).toList());
+        }
+        Set<String> actual = names(node.path("properties").fieldNames());
+        if (!actual.equals(expected)) {
+            Set<String> extra = new TreeSet<>(actual);
+            extra.removeAll(expected);
+            Set<String> missing = new TreeSet<>(expected);
+            missing.removeAll(actual);
+            problems.add(cls.path() + " at '" + at + "': extra keys " + extra + ", missing keys " + missing);
+        }
+        for (Row child : carried) {
+            JsonNode prop = node.path("properties").path(child.jsonKey());
+            if (prop.isMissingNode()) {
+                continue; // reported above
+            }
+            String where = at + "/properties/" + child.jsonKey();
+            boolean array = prop.path("type").asText().equals("array");
+            if (array != child.repeatable()) {
+                problems.add(child.path() + " at '" + where + "' is " + (array ? "" : "not ") + "an array, repeatable="
+                        + child.repeatable());
+                continue;
+            }
+            JsonNode element = array ? prop.path("items") : prop;
+            String elementAt = array ? where + "/items" : where;
+            if (child.isClass()) {
+                walk(child, element, elementAt, visited, problems);
+            } else if (child.isDateTime()) {
+                if (!names(element.path("properties").fieldNames()).equals(Set.of("dateTimeString", "formatCode"))) {
+                    problems.add(child.path() + " at '" + elementAt + "' is not a WCO date-time object");
+                }
+            } else if (element.has("properties") || !element.path("oneOf").path(0).path("type").asText().equals("string")) {
+                problems.add(child.path() + " at '" + elementAt + "' is not a value (string or value object)");
+            }
+        }
+    }
+
     /** The example with the string at {@code pointer} of length {@code n}, or its array grown/filled to n entries. */
     private static byte[] withSize(String pointer, String kind, int n) {
         ObjectNode x = example();
@@ -183,7 +270,10 @@ class NationalRequestSchemaSyncTest {
             parent.put(field, "A".repeat(n));
         } else {
             ArrayNode array = (ArrayNode) parent.get(field);
-            JsonNode template = array == null || array.isEmpty() ? JSON.createObjectNode() : array.get(0);
+            JsonNode items = schema.at("/properties/" + field + "/items");
+            JsonNode template = array != null && !array.isEmpty() ? array.get(0)
+                    : items.path("type").asText().equals("string") ? JSON.getNodeFactory().textNode("<Declaration/>")
+                    : JSON.createObjectNode();
             ArrayNode grown = JSON.createArrayNode();
             for (int i = 0; i < n; i++) {
                 grown.add(template.deepCopy());

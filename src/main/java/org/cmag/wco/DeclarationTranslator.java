@@ -15,18 +15,42 @@ import org.w3c.dom.Element;
  */
 public final class DeclarationTranslator {
     private final WcoDecReader decReader;
+    private final WcoDecReader resReader;
     private final NationalDeclarationJson json;
-    private final WcoDecMapper mapper;
+    private final WcoMapper mapper;
+    private final WcoMapper responseMapper;
     private final SecureXml xml;
 
     /**
      * @param decReader null when no WCO schema set is configured: DEC input is then refused, JSON still works
      */
     public DeclarationTranslator(WcoDecReader decReader, WcoPaths paths, SecureXml xml) {
+        this(decReader, null, paths, null, xml);
+    }
+
+    /**
+     * @param resReader null when no WCO RES schema set is configured: RES input is then refused
+     */
+    public DeclarationTranslator(WcoDecReader decReader, WcoDecReader resReader, WcoPaths paths, WcoPaths responsePaths, SecureXml xml) {
         this.decReader = decReader;
+        this.resReader = resReader;
         this.json = new NationalDeclarationJson(paths);
-        this.mapper = new WcoDecMapper(paths);
+        this.mapper = new WcoMapper(paths);
+        this.responseMapper = responsePaths == null ? null : WcoMapper.forResponses(responsePaths, mapper);
         this.xml = xml;
+    }
+
+    /** A WCO RES-DMS response (notification) → the exchange {@code Response}, with what was not carried. */
+    public Translation fromWcoResponse(byte[] resXml) {
+        if (resReader == null || responseMapper == null) {
+            throw new GatewayException(ErrorCode.WCO_SCHEMAS_NOT_CONFIGURED, "WCO RES-DMS input needs the WCO RES schema set");
+        }
+        WcoDecReader.DecInput in = resReader.read(resXml);
+        List<Unmapped> unmapped = new ArrayList<>(in.unmapped());
+        Document target = xml.newDocument();
+        Element out = responseMapper.map(in.declaration(), target, in.inputPath(), unmapped);
+        target.appendChild(out);
+        return new Translation(out, List.copyOf(unmapped));
     }
 
     /** A translated declaration (owned by its own document until imported) and what was not carried. */

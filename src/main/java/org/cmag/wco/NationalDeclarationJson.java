@@ -33,7 +33,7 @@ public final class NationalDeclarationJson {
         if (json == null || !json.isObject()) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "A declaration must be a JSON object", pointer);
         }
-        Element declaration = doc.createElementNS(WcoDecMapper.DEC_NS, "Declaration");
+        Element declaration = doc.createElementNS(WcoMapper.DEC_NS, "Declaration");
         fill(json, declaration, "Declaration", pointer);
         return declaration;
     }
@@ -76,7 +76,7 @@ public final class NationalDeclarationJson {
     }
 
     private Element element(JsonNode value, WcoPaths.Row row, Document doc, String pointer) {
-        Element e = doc.createElementNS(WcoDecMapper.DEC_NS, row.element());
+        Element e = doc.createElementNS(WcoMapper.DEC_NS, row.element());
         if (row.isClass()) {
             if (!value.isObject()) {
                 throw new GatewayException(ErrorCode.INVALID_FIELD, row.jsonKey() + " must be an object", pointer);
@@ -88,18 +88,18 @@ public final class NationalDeclarationJson {
                         + " must be {\"dateTimeString\": \"...\", \"formatCode\": \"...\"}", pointer);
             }
             onlyKeys(value, pointer, java.util.Set.of("dateTimeString", "formatCode"));
-            Element dts = doc.createElementNS(WcoDecMapper.DEC_NS, "DateTimeString");
+            Element dts = doc.createElementNS(WcoMapper.DEC_NS, "DateTimeString");
             dts.setAttributeNS(null, "formatCode", value.get("formatCode").textValue());
             dts.setTextContent(value.get("dateTimeString").textValue());
             e.appendChild(dts);
         } else if (value.isTextual()) {
             e.setTextContent(value.textValue());
         } else if (value.isObject() && value.path("value").isTextual()) {
-            java.util.Set<String> allowed = new java.util.HashSet<>(WcoDecMapper.VALUE_ATTRIBUTES);
+            java.util.Set<String> allowed = new java.util.HashSet<>(WcoMapper.VALUE_ATTRIBUTES);
             allowed.add("value");
             onlyKeys(value, pointer, allowed);
             e.setTextContent(value.get("value").textValue());
-            for (String a : WcoDecMapper.VALUE_ATTRIBUTES) {
+            for (String a : WcoMapper.VALUE_ATTRIBUTES) {
                 if (value.has(a)) {
                     if (!value.get(a).isTextual()) {
                         throw new GatewayException(ErrorCode.INVALID_FIELD, a + " must be a string", pointer + "/" + a);
@@ -156,7 +156,7 @@ public final class NationalDeclarationJson {
                 for (int i = 0; i < attrs.getLength(); i++) {
                     Attr a = (Attr) attrs.item(i);
                     String name = a.getLocalName() == null ? a.getName() : a.getLocalName();
-                    if (a.getNamespaceURI() == null && WcoDecMapper.VALUE_ATTRIBUTES.contains(name)) {
+                    if (a.getNamespaceURI() == null && WcoMapper.VALUE_ATTRIBUTES.contains(name)) {
                         o.put(name, a.getValue());
                     }
                 }

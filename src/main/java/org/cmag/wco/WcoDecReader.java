@@ -43,19 +43,33 @@ public final class WcoDecReader {
 
     private final SecureXml xml;
     private final WcoPaths paths;
+    private final String rootNs;
+    private final String rootName;
     private final Schema declarationSchema;
     private final Schema cancellationSchema;
     private final SAXParserFactory sax;
 
+    /** A reader of DEC-DMS declarations (and cancellations, when CANCEL.xsd is in the directory). */
     public WcoDecReader(Path schemaDir, SecureXml xml, WcoPaths paths) {
+        this(schemaDir, xml, paths, WcoMapper.DEC_NS, "Declaration", "WCO_DEC_2_DMS.xsd");
+    }
+
+    /** A reader of RES-DMS responses (notifications); {@code schemaDir} holds WCO_RES_2_DMS.xsd. */
+    public static WcoDecReader forResponses(Path schemaDir, SecureXml xml, WcoPaths responsePaths) {
+        return new WcoDecReader(schemaDir, xml, responsePaths, WcoMapper.RES_NS, "Response", "WCO_RES_2_DMS.xsd");
+    }
+
+    private WcoDecReader(Path schemaDir, SecureXml xml, WcoPaths paths, String rootNs, String rootName, String schemaFile) {
         this.xml = xml;
         this.paths = paths;
+        this.rootNs = rootNs;
+        this.rootName = rootName;
         if (schemaDir == null || !Files.isDirectory(schemaDir)) {
             throw new GatewayException(ErrorCode.CONFIGURATION, "WCO schema directory " + schemaDir
-                    + " does not exist; set gateway.wco.schema-dir (or --wco-schemas) to the DEC-DMS schema set you hold");
+                    + " does not exist; set gateway.wco.schema-dir (or --wco-schemas) to the WCO DMS schema set you hold");
         }
-        this.declarationSchema = compile(schemaDir, "DocumentMetaData_2_DMS.xsd", "WCO_DEC_2_DMS.xsd");
-        this.cancellationSchema = Files.isRegularFile(schemaDir.resolve("CANCEL.xsd"))
+        this.declarationSchema = compile(schemaDir, "DocumentMetaData_2_DMS.xsd", schemaFile);
+        this.cancellationSchema = rootName.equals("Declaration") && Files.isRegularFile(schemaDir.resolve("CANCEL.xsd"))
                 ? compile(schemaDir, "CANCEL_METADATA.xsd", "CANCEL.xsd") : null;
         try {
             sax = SAXParserFactory.newInstance();
@@ -99,22 +113,21 @@ public final class WcoDecReader {
             declaration = null;
             for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
                 if (n instanceof Element e) {
-                    if (WcoDecMapper.DEC_NS.equals(e.getNamespaceURI()) && "Declaration".equals(e.getLocalName()) && declaration == null) {
+                    if (rootNs.equals(e.getNamespaceURI()) && rootName.equals(e.getLocalName()) && declaration == null) {
                         declaration = e;
                     } else {
                         unmapped.add(new Unmapped("/MetaData/" + e.getLocalName(), "MetaData", "document metadata, not declaration data"));
                     }
                 }
             }
-            inputPath = "/MetaData/Declaration";
+            inputPath = "/MetaData/" + rootName;
         } else {
             declaration = root;
-            inputPath = "/Declaration";
+            inputPath = "/" + root.getLocalName();
         }
-        if (declaration == null || !WcoDecMapper.DEC_NS.equals(declaration.getNamespaceURI())
-                || !"Declaration".equals(declaration.getLocalName())) {
-            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Not a WCO DEC-DMS declaration: expected {" + METADATA_NS
-                    + "}MetaData with a {" + WcoDecMapper.DEC_NS + "}Declaration, found " + root.getNodeName(), "/" + root.getLocalName());
+        if (declaration == null || !rootNs.equals(declaration.getNamespaceURI()) || !rootName.equals(declaration.getLocalName())) {
+            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Not a WCO " + rootName + ": expected {" + METADATA_NS
+                    + "}MetaData with a {" + rootNs + "}" + rootName + ", found " + root.getNodeName(), "/" + root.getLocalName());
         }
         validate(input, isCancellation(declaration) && cancellationSchema != null ? cancellationSchema : declarationSchema);
         return new DecInput(declaration, inputPath, unmapped);

@@ -56,11 +56,20 @@ public final class WcoPaths {
         this.children = kids;
     }
 
-    /** The packaged table. */
+    /** The packaged DEC (declaration) table. */
     public static WcoPaths load() {
-        try (InputStream in = WcoPaths.class.getClassLoader().getResourceAsStream("schemas/mapping/wco-dec-paths.tsv")) {
+        return load("schemas/mapping/wco-dec-paths.tsv");
+    }
+
+    /** The packaged RES (response) table. */
+    public static WcoPaths responses() {
+        return load("schemas/mapping/wco-res-paths.tsv");
+    }
+
+    private static WcoPaths load(String resource) {
+        try (InputStream in = WcoPaths.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, "schemas/mapping/wco-dec-paths.tsv is not on the classpath");
+                throw new GatewayException(ErrorCode.CONFIGURATION, resource + " is not on the classpath");
             }
             Map<String, Row> rows = new LinkedHashMap<>();
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

@@ -12,18 +12,36 @@ import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
 /**
- * Maps a WCO DM DEC-DMS Declaration (42A) onto the exchange message's Declaration, value-preserving: every element
- * and attribute is either carried to the element of the same WCO name and place, or reported as {@link Unmapped}
- * with its WCO pointer. Codes stay codes; nothing is translated to text. Pure DOM work, no Camel types.
+ * Maps a WCO DM DEC-DMS Declaration (42A) or RES-DMS Response (07B) onto the exchange message's element of the same
+ * name, value-preserving: every element and attribute is either carried to the element of the same WCO name and
+ * place, or reported as {@link Unmapped} with its WCO pointer. Codes stay codes; nothing is translated to text.
+ * Pure DOM work, no Camel types.
  */
-public final class WcoDecMapper {
+public final class WcoMapper {
     public static final String DEC_NS = "urn:wco:datamodel:WCO:DEC-DMS:2";
+    public static final String RES_NS = "urn:wco:datamodel:WCO:RES-DMS:2";
     static final Set<String> VALUE_ATTRIBUTES = Set.of("currencyID", "unitCode", "languageID", "listID", "listAgencyID", "schemeID");
 
     private final WcoPaths paths;
+    private final String sourceNs;
+    private final String root;
+    private final WcoMapper fullDeclaration;
 
-    public WcoDecMapper(WcoPaths paths) {
+    /** The mapper for DEC declarations. */
+    public WcoMapper(WcoPaths paths) {
+        this(paths, DEC_NS, "Declaration", null);
+    }
+
+    private WcoMapper(WcoPaths paths, String sourceNs, String root, WcoMapper fullDeclaration) {
         this.paths = paths;
+        this.sourceNs = sourceNs;
+        this.root = root;
+        this.fullDeclaration = fullDeclaration;
+    }
+
+    /** The mapper for RES responses; a full DEC Declaration inside a response is mapped by {@code declarations}. */
+    public static WcoMapper forResponses(WcoPaths responsePaths, WcoMapper declarations) {
+        return new WcoMapper(responsePaths, RES_NS, "Response", declarations);
     }
 
     /**
@@ -33,12 +51,16 @@ public final class WcoDecMapper {
      * @param inputPath the declaration's position in its input document, for the report
      */
     public Element map(Element declaration, Document target, String inputPath, List<Unmapped> unmapped) {
-        if (!"Declaration".equals(declaration.getLocalName())) {
-            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Expected a WCO Declaration element, found " + declaration.getLocalName(),
+        if (!root.equals(declaration.getLocalName()) || !sourceNs.equals(declaration.getNamespaceURI())) {
+            throw new GatewayException(ErrorCode.SCHEMA_INVALID, "Expected a WCO " + root + " element, found " + declaration.getLocalName(),
                     inputPath);
         }
-        Element out = target.createElementNS(ExchangeCodec.NS, "Declaration");
-        mapChildren(declaration, out, "Declaration", inputPath, unmapped);
+        return map(declaration, target, root, inputPath, unmapped);
+    }
+
+    private Element map(Element in, Document target, String outName, String inputPath, List<Unmapped> unmapped) {
+        Element out = target.createElementNS(ExchangeCodec.NS, outName);
+        mapChildren(in, out, root, inputPath, unmapped);
         return out;
     }
 
@@ -52,9 +74,16 @@ public final class WcoDecMapper {
             int index = seen.merge(name, 1, Integer::sum);
             String childPath = path + "/" + name;
             String childInput = inputPath + "/" + name + (index > 1 || hasLaterSibling(child, name) ? "[" + index + "]" : "");
+            if (fullDeclaration != null && DEC_NS.equals(child.getNamespaceURI()) && "Declaration".equals(name)) {
+                // the full DEC Declaration of a response: mapped by the declaration mapper, as FullDeclaration
+                Element full = fullDeclaration.map(child, out.getOwnerDocument(), "FullDeclaration", childInput, unmapped);
+                out.appendChild(full);
+                continue;
+            }
             WcoPaths.Row row = paths.find(childPath).orElse(null);
-            if (row == null || !DEC_NS.equals(child.getNamespaceURI())) {
-                reportAll(child, childPath, childInput, row == null ? "not a WCO DEC element" : "outside the DEC namespace", unmapped);
+            if (row == null || !sourceNs.equals(child.getNamespaceURI())) {
+                reportAll(child, childPath, childInput, row == null ? "not a WCO " + root + " element" : "outside the " + root + " namespace",
+                        unmapped);
                 continue;
             }
             if (!row.carried()) {

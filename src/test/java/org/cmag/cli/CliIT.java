@@ -128,6 +128,16 @@ class CliIT {
         assertThat(fromJson.exit()).as(fromJson.out()).isZero();
         assertThat(fromJson.out()).contains("<FunctionalReferenceID>NEW-TT-SAMPLE-CUS 9").contains("translated: 0 input items not carried");
 
+        for (String line : Files.readAllLines(shared.resolve("samples.tsv"))) {
+            String[] f = line.split("\t", -1);
+            if (f.length >= 4 && f[1].equals("WCO DEC declaration") && f[3].equals("INVALID")) {
+                Run invalid = cmag(Duration.ofSeconds(60), "translate", "--in", shared.resolve(f[0]).toString(), "--wco-schemas", schemas);
+                assertThat(invalid.exit()).as(f[0] + ":\n" + invalid.out()).isEqualTo(2);
+                assertThat(invalid.out()).containsPattern("error (schema_invalid|xml_malformed)").containsPattern("line \\d+, column \\d+")
+                        .doesNotContain("Exception");
+            }
+        }
+
         Path broken = dir.resolve("broken.xml");
         Files.writeString(broken, Files.readString(valid).replace("<FunctionCode>9</FunctionCode>", "<FunctionCode>X9</FunctionCode>"));
         Run bad = cmag(Duration.ofSeconds(60), "translate", "--in", broken.toString(), "--wco-schemas", schemas);

@@ -16,6 +16,13 @@ public enum ErrorCode {
     REQUEST_TYPE_NOT_PERMITTED("request_type_not_permitted", FaultSide.CLIENT, 422, "The agreement does not permit this request type"),
     LEGAL_BASIS_NOT_PERMITTED("legal_basis_not_permitted", FaultSide.CLIENT, 422, "The agreement does not cover this legal basis"),
     NOT_FOUND("not_found", FaultSide.CLIENT, 404, "No such resource"),
+    CASE_UNKNOWN("case_unknown", FaultSide.CLIENT, 404, "No assistance case with this reference"),
+    CASE_CLOSED("case_closed", FaultSide.CLIENT, 409, "The assistance case is closed or withdrawn"),
+    CASE_TRANSITION_NOT_ALLOWED("case_transition_not_allowed", FaultSide.CLIENT, 409,
+            "The message is not allowed in the current state of the assistance case"),
+    CASE_COUNTERPART_MISMATCH("case_counterpart_mismatch", FaultSide.PARTNER, 403,
+            "The message comes from an administration that is not this case's counterpart"),
+    CASE_WRONG_SIDE("case_wrong_side", FaultSide.CLIENT, 409, "This side of the case cannot send this message"),
     WCO_SCHEMAS_NOT_CONFIGURED("wco_schemas_not_configured", FaultSide.SERVER, 501,
             "WCO DEC-DMS input is not enabled: the operator has not configured the WCO schema set"),
 

@@ -13,6 +13,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
+import org.cmag.cases.CaseStateMachine;
+import org.cmag.cases.CaseStore;
 import org.cmag.config.GatewayConfig;
 import org.cmag.crypto.DevPki;
 import org.cmag.crypto.KeyStores;
@@ -78,11 +80,12 @@ public final class Gateway implements AutoCloseable {
     private final AuditLog audit;
     private final OutboundStore outbound;
     private final InboundStore inbound;
+    private final CaseStore cases;
     private final PartnerRegistry registry;
     private final KeyRing keys;
 
     private Gateway(GatewayConfig config, Main main, Broker broker, Database database, AuditLog audit, OutboundStore outbound,
-            InboundStore inbound, PartnerRegistry registry, KeyRing keys) {
+            InboundStore inbound, CaseStore cases, PartnerRegistry registry, KeyRing keys) {
         this.config = config;
         this.main = main;
         this.broker = broker;
@@ -90,6 +93,7 @@ public final class Gateway implements AutoCloseable {
         this.audit = audit;
         this.outbound = outbound;
         this.inbound = inbound;
+        this.cases = cases;
         this.registry = registry;
         this.keys = keys;
     }
@@ -122,6 +126,7 @@ public final class Gateway implements AutoCloseable {
             AuditLog audit = new AuditLog(database, clock);
             OutboundStore outbound = new OutboundStore(database, audit);
             InboundStore inbound = new InboundStore(database, audit);
+            CaseStore cases = new CaseStore(database, audit, new CaseStateMachine());
             SecureXml xml = new SecureXml();
             XmlSecurity security = new XmlSecurity(clock);
             ExchangeCodec codec = new ExchangeCodec();
@@ -143,14 +148,14 @@ public final class Gateway implements AutoCloseable {
             main.bind("applyAgreement", new ApplyAgreement());
             main.bind("signMessage", new SignMessage(security, keys));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
-            main.bind("recordOutbound", new RecordOutbound(outbound, queuePrefix, clock));
+            main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));
             main.bind("enqueueFailed", new EnqueueFailed(outbound));
             main.bind("submissionAccepted", new SubmissionAccepted());
             main.bind("prepareDelivery", new PrepareDelivery(registry));
             main.bind("soapPayloads", new SoapPayloads(xml));
             main.bind("checkPartnerResponse", new CheckPartnerResponse());
             main.bind("verifyReceipt", new VerifyReceipt(receipts, keys));
-            main.bind("recordReceipt", new RecordReceipt(outbound, clock));
+            main.bind("recordReceipt", new RecordReceipt(outbound, cases, clock));
             main.bind("deliveryFailed", new DeliveryFailed(outbound));
             main.bind("acceptInbound", new AcceptInbound(xml, registry, ownId, maxBytes));
             main.bind("lookupReceipt", new LookupReceipt(inbound));
@@ -161,7 +166,7 @@ public final class Gateway implements AutoCloseable {
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-age-seconds")),
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-skew-seconds"))));
             main.bind("checkAgreement", new CheckAgreement());
-            main.bind("dedupeInbound", new DedupeInbound(inbound, clock));
+            main.bind("dedupeInbound", new DedupeInbound(inbound, cases, clock));
             main.bind("prepareNationalDelivery", new PrepareNationalDelivery(xml));
             main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
             main.bind("rejectInbound", new RejectInbound(inbound, clock));
@@ -169,7 +174,7 @@ public final class Gateway implements AutoCloseable {
             main.setOverrideProperties(camelProperties(config, maxBytes));
             main.start();
 
-            Gateway gateway = new Gateway(config, main, broker, database, audit, outbound, inbound, registry, keys);
+            Gateway gateway = new Gateway(config, main, broker, database, audit, outbound, inbound, cases, registry, keys);
             gateway.addDeliveryRoutes(queuePrefix);
             return gateway;
         } catch (GatewayException e) {
@@ -305,6 +310,10 @@ public final class Gateway implements AutoCloseable {
 
     public InboundStore inbound() {
         return inbound;
+    }
+
+    public CaseStore cases() {
+        return cases;
     }
 
     public PartnerRegistry registry() {

@@ -21,6 +21,8 @@ public record Partner(
         List<Instrument> instruments,
         Set<String> requestTypes,
         int retentionYears,
+        java.util.Map<String, java.time.Period> deadlines,
+        int reminderPercent,
         Channel channel,
         String restEndpoint,
         String soapEndpoint,
@@ -40,6 +42,12 @@ public record Partner(
 
     /** Handling labels stamped into outbound headers. */
     public record Handling(String confidentialityClass, String onwardTransfer, String evidenceUse) {}
+
+    /** The answer deadline for a request type under this agreement, if the agreement sets one. */
+    public java.util.Optional<java.time.Period> deadline(String requestType) {
+        java.time.Period p = deadlines.get(requestType);
+        return java.util.Optional.ofNullable(p != null ? p : deadlines.get("default"));
+    }
 
     /** The outbound queue of this partner. */
     public String outboundQueue(String prefix) {

@@ -174,9 +174,37 @@ public final class PartnerRegistry {
                 f.oneOf("handling.confidentialityClass", Set.of("PUBLIC", "OFFICIAL", "CONFIDENTIAL", "RESTRICTED_PERSONAL")),
                 f.oneOf("handling.onwardTransfer", Set.of("NONE", "WITHIN_RECIPIENT_CUSTOMS", "TO_JUDICIAL", "WITH_PRIOR_WRITTEN_CONSENT")),
                 f.oneOf("handling.evidenceUse", Set.of("ALLOWED", "WITH_PRIOR_CONSENT", "INTELLIGENCE_ONLY")));
+        Map<String, java.time.Period> deadlines = new java.util.LinkedHashMap<>();
+        Object rawDeadlines = f.raw("agreement.deadlines");
+        if (rawDeadlines != null) {
+            if (!(rawDeadlines instanceof Map<?, ?> dl)) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.deadlines must be a mapping");
+            }
+            for (Map.Entry<?, ?> e : dl.entrySet()) {
+                String type = String.valueOf(e.getKey());
+                if (!type.equals("default") && !REQUEST_TYPES.contains(type)) {
+                    throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.deadlines." + type
+                            + " is not a request type or 'default'");
+                }
+                try {
+                    java.time.Period p = java.time.Period.parse(String.valueOf(e.getValue()));
+                    if (p.isNegative() || p.isZero()) {
+                        throw new java.time.format.DateTimeParseException("not positive", String.valueOf(e.getValue()), 0);
+                    }
+                    deadlines.put(type, p);
+                } catch (java.time.format.DateTimeParseException ex) {
+                    throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.deadlines." + type + " is '"
+                            + e.getValue() + "', not a positive ISO-8601 period such as P90D or P10M");
+                }
+            }
+        }
+        int reminderPercent = f.raw("agreement.reminderPercent") == null ? 80 : f.integer("agreement.reminderPercent");
+        if (reminderPercent < 1 || reminderPercent > 99) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.reminderPercent must be 1..99");
+        }
         return new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
                 f.text("agreement.version"), sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
-                f.integer("agreement.retentionYears"), channel, rest, soap, profile,
+                f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, channel, rest, soap, profile,
                 f.text("security.certificates.signing"), f.text("security.certificates.encryption"), handling);
     }
 

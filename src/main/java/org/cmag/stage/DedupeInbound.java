@@ -4,7 +4,15 @@ import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import java.time.Instant;
+import org.cmag.cases.AssistanceCase;
+import org.cmag.cases.CaseEvent;
+import org.cmag.cases.CaseRole;
+import org.cmag.cases.CaseStore;
+import org.cmag.cases.Deadlines;
+import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.messaging.GatewayHeaders;
+import org.cmag.store.Database;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
 import org.cmag.store.InboundStore;
@@ -15,10 +23,12 @@ import org.cmag.store.InboundStore;
  */
 public final class DedupeInbound implements Processor {
     private final InboundStore store;
+    private final CaseStore cases;
     private final Clock clock;
 
-    public DedupeInbound(InboundStore store, Clock clock) {
+    public DedupeInbound(InboundStore store, CaseStore cases, Clock clock) {
         this.store = store;
+        this.cases = cases;
         this.clock = clock;
     }
 
@@ -31,9 +41,23 @@ public final class DedupeInbound implements Processor {
         String legal = m.getHeader(GatewayHeaders.LEGAL_BASIS, String.class);
         String purpose = m.getHeader(GatewayHeaders.PURPOSE, String.class);
         String digest = m.getHeader(GatewayHeaders.DIGEST, String.class);
-        InboundStore.Claim claim = store.claim(new InboundStore.Verified(id, partner.id(), caseId,
-                        m.getHeader(GatewayHeaders.MESSAGE_TYPE, String.class), m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class),
-                        legal, purpose, digest), clock.instant(),
+        Instant now = clock.instant();
+        String type = m.getHeader(GatewayHeaders.MESSAGE_TYPE, String.class);
+        String requestType = m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class);
+        ExchangeMessageType message = exchange.getProperty(ValidateMessage.MESSAGE, ExchangeMessageType.class);
+        Database.SqlWork<Object> caseChange = c -> {
+            if (CaseEvent.valueOf(type) == CaseEvent.ASSISTANCE_REQUEST) {
+                Deadlines d = Deadlines.of(partner, requestType, now);
+                cases.open(c, new AssistanceCase(caseId, CaseRole.REQUESTED, partner.id(), requestType, legal, purpose, id,
+                        message.getBody().getAssistanceRequest().getRelatedRequestID(), null, false, d.dueAt(), d.reminderAt(), null,
+                        now, now), "IN", partner.id());
+            } else {
+                cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "IN", partner.id(), now, null);
+            }
+            return null;
+        };
+        InboundStore.Claim claim = store.claim(new InboundStore.Verified(id, partner.id(), caseId, type, requestType,
+                        legal, purpose, digest), now, caseChange,
                 AuditEvent.ok("message-decrypted", "gateway", partner.id(), id, caseId, partner.security().content() + "/"
                         + partner.security().keyTransport()),
                 AuditEvent.ok("signature-verified", "gateway", partner.id(), id, caseId, partner.security().signature()

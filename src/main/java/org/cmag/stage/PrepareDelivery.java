@@ -20,7 +20,7 @@ public final class PrepareDelivery implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message m = exchange.getMessage();
-        for (String key : new String[] {GatewayHeaders.MESSAGE_ID, GatewayHeaders.CASE_ID, GatewayHeaders.PARTNER_ID,
+        for (String key : new String[] {GatewayHeaders.MESSAGE_ID, GatewayHeaders.CASE_ID, GatewayHeaders.PARTNER_ID, GatewayHeaders.MESSAGE_TYPE,
             GatewayHeaders.DIGEST, GatewayHeaders.LEGAL_BASIS, GatewayHeaders.PURPOSE}) {
             exchange.setProperty(key, m.getHeader(key, String.class));
         }

@@ -6,22 +6,33 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.jms.JmsConstants;
+import java.time.Instant;
+import org.cmag.cases.AssistanceCase;
+import org.cmag.cases.CaseEvent;
+import org.cmag.cases.CaseRole;
+import org.cmag.cases.CaseStore;
+import org.cmag.cases.Deadlines;
 import org.cmag.messaging.GatewayHeaders;
+import org.cmag.national.NationalRequest;
+import org.cmag.store.Database;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
 import org.cmag.store.OutboundStore;
 
 /**
- * Stage {@code record-outbound}: the sealed message and its audit trail (submitted, policy applied, sealed)
- * are committed in one transaction before the message is queued for the partner.
+ * Stage {@code record-outbound}: the sealed message, the case change it causes (a request opens the case) and its
+ * audit trail (submitted, translated, policy applied, sealed) are committed in one transaction before the message is
+ * queued for the partner.
  */
 public final class RecordOutbound implements Processor {
     private final OutboundStore store;
+    private final CaseStore cases;
     private final String queuePrefix;
     private final Clock clock;
 
-    public RecordOutbound(OutboundStore store, String queuePrefix, Clock clock) {
+    public RecordOutbound(OutboundStore store, CaseStore cases, String queuePrefix, Clock clock) {
         this.store = store;
+        this.cases = cases;
         this.queuePrefix = queuePrefix;
         this.clock = clock;
     }
@@ -43,8 +54,21 @@ public final class RecordOutbound implements Processor {
                 : unmapped.size() + " input elements not carried: " + unmapped.stream()
                         .map(u -> ((org.cmag.wco.Unmapped) u).pointer() + " " + ((org.cmag.wco.Unmapped) u).inputPath())
                         .collect(java.util.stream.Collectors.joining("; "));
+        Instant now = clock.instant();
+        NationalRequest request = exchange.getProperty(GatewayHeaders.NATIONAL_REQUEST, NationalRequest.class);
+        Database.SqlWork<Object> caseChange = c -> {
+            if (CaseEvent.valueOf(type) == CaseEvent.ASSISTANCE_REQUEST) {
+                Deadlines d = Deadlines.of(partner, requestType, now);
+                cases.open(c, new AssistanceCase(caseId, CaseRole.REQUESTING, partner.id(), requestType, legal, purpose, id,
+                        request == null ? null : request.relatedRequestId(), null, false, d.dueAt(), d.reminderAt(), null, now, now),
+                        "OUT", "national");
+            } else {
+                cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "OUT", "national", now, null);
+            }
+            return null;
+        };
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
-                        clock.instant(), partner.channel().name()),
+                        now, partner.channel().name()), caseChange,
                 AuditEvent.ok("submission-received", "national", partner.id(), id, caseId, requestType).withLegal(legal, purpose),
                 AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,

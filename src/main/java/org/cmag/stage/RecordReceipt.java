@@ -4,6 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import java.time.Instant;
+import org.cmag.cases.CaseEvent;
+import org.cmag.cases.CaseState;
+import org.cmag.cases.CaseStore;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
@@ -12,10 +16,12 @@ import org.cmag.store.OutboundStore;
 /** Stage {@code record-receipt}: the verified receipt is kept as evidence and the delivery audited. */
 public final class RecordReceipt implements Processor {
     private final OutboundStore store;
+    private final CaseStore cases;
     private final Clock clock;
 
-    public RecordReceipt(OutboundStore store, Clock clock) {
+    public RecordReceipt(OutboundStore store, CaseStore cases, Clock clock) {
         this.store = store;
+        this.cases = cases;
         this.clock = clock;
     }
 
@@ -24,9 +30,18 @@ public final class RecordReceipt implements Processor {
         Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
         String id = exchange.getProperty(GatewayHeaders.MESSAGE_ID, String.class);
         String receipt = new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8);
-        store.recordReceipt(id, receipt, clock.instant(), partner.channel().name(),
-                AuditEvent.ok("receipt-verified", partner.id(), partner.id(), id,
-                        exchange.getProperty(GatewayHeaders.CASE_ID, String.class), "delivered over " + partner.channel())
-                        .withDigest(exchange.getProperty(GatewayHeaders.DIGEST, String.class)));
+        String caseId = exchange.getProperty(GatewayHeaders.CASE_ID, String.class);
+        Instant now = clock.instant();
+        boolean request = CaseEvent.ASSISTANCE_REQUEST.name().equals(exchange.getProperty(GatewayHeaders.MESSAGE_TYPE, String.class));
+        store.recordReceipt(id, receipt, now, partner.channel().name(),
+                AuditEvent.ok("receipt-verified", partner.id(), partner.id(), id, caseId, "delivered over " + partner.channel())
+                        .withDigest(exchange.getProperty(GatewayHeaders.DIGEST, String.class)),
+                c -> {
+                    // the request's transport receipt moves its case to DELIVERED, unless the partner's acknowledgement came first
+                    if (request && cases.stateForUpdate(c, caseId) == CaseState.SUBMITTED) {
+                        cases.apply(c, caseId, CaseEvent.TRANSPORT_RECEIPT, partner.id(), id, "IN", partner.id(), now, null);
+                    }
+                    return null;
+                });
     }
 }

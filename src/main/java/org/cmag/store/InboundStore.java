@@ -80,6 +80,11 @@ public final class InboundStore {
      * PROCESSING until {@link #markDelivered} confirms the national hand-over.
      */
     public Claim claim(Verified m, Instant at, AuditEvent... events) {
+        return claim(m, at, c -> null, events);
+    }
+
+    /** As {@link #claim(Verified, Instant, AuditEvent...)}; {@code onNew} runs in the same transaction for a first claim. */
+    public Claim claim(Verified m, Instant at, Database.SqlWork<?> onNew, AuditEvent... events) {
         return database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT status FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
                 ps.setString(1, m.messageId());
@@ -105,6 +110,7 @@ public final class InboundStore {
                 ps.executeUpdate();
             }
             audit.append(c, events);
+            onNew.run(c);
             return Claim.NEW;
         });
     }

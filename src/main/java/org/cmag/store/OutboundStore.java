@@ -22,6 +22,11 @@ public final class OutboundStore {
 
     /** Inserts the sealed message and its audit events in one transaction. */
     public void recordSealed(Outbound m, AuditEvent... events) {
+        recordSealed(m, c -> null, events);
+    }
+
+    /** Inserts the sealed message, runs {@code alsoInTransaction} (e.g. the case change it causes) and audits, in one transaction. */
+    public void recordSealed(Outbound m, Database.SqlWork<?> alsoInTransaction, AuditEvent... events) {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbound_message (message_id, case_id, partner_id,"
                     + " message_type, request_type, legal_basis, purpose, status, sealed_digest, sealed_xml, created_at, channel)"
@@ -41,12 +46,19 @@ public final class OutboundStore {
                 ps.executeUpdate();
             }
             audit.append(c, events);
+            alsoInTransaction.run(c);
             return null;
         });
     }
 
     /** Marks a message delivered with the partner's verified receipt; a repeated receipt changes nothing. */
     public boolean recordReceipt(String messageId, String receiptXml, Instant at, String channel, AuditEvent event) {
+        return recordReceipt(messageId, receiptXml, at, channel, event, c -> null);
+    }
+
+    /** As {@link #recordReceipt(String, String, Instant, String, AuditEvent)}, with more work in the same transaction. */
+    public boolean recordReceipt(String messageId, String receiptXml, Instant at, String channel, AuditEvent event,
+            Database.SqlWork<?> alsoInTransaction) {
         return database.inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbound_message SET status = 'DELIVERED', delivered_at = ?,"
@@ -59,6 +71,7 @@ public final class OutboundStore {
             }
             if (n == 1) {
                 audit.append(c, event);
+                alsoInTransaction.run(c);
             }
             return n == 1;
         });

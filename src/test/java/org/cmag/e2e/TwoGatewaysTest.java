@@ -104,12 +104,22 @@ class TwoGatewaysTest {
         awaitDelivered(id);
         assertThat(pair.nl().outbound().receipt(id)).get().asString().contains("<ds:SignatureValue").contains(id);
         assertThat(auditTypes(pair.nl().audit().forMessage(id))).containsExactly("submission-received", "message-translated", "policy-applied",
-                "message-sealed", "message-queued", "receipt-verified");
+                "message-sealed", "message-queued", "case-opened", "receipt-verified", "case-transition");
         // the receipt is issued after the raw message is durably queued, so processing may be audited first
         assertThat(auditTypes(pair.de().audit().forMessage(id))).containsExactlyInAnyOrder("message-received", "message-decrypted",
-                "signature-verified", "message-validated", "agreement-checked", "delivered-national");
+                "signature-verified", "message-validated", "agreement-checked", "case-opened", "delivered-national");
         assertThat(pair.nl().audit().verifyChain()).isEmpty();
         assertThat(pair.de().audit().verifyChain()).isEmpty();
+
+        var nlCase = pair.nl().cases().find(delivered.caseId()).orElseThrow();
+        assertThat(nlCase.role()).isEqualTo(org.cmag.cases.CaseRole.REQUESTING);
+        assertThat(nlCase.state()).isEqualTo(org.cmag.cases.CaseState.DELIVERED);
+        assertThat(nlCase.dueAt()).as("90 days for declaration verification under the agreement")
+                .isEqualTo(nlCase.createdAt().atOffset(java.time.ZoneOffset.UTC).plusDays(90).toInstant());
+        var deCase = pair.de().cases().find(delivered.caseId()).orElseThrow();
+        assertThat(deCase.role()).isEqualTo(org.cmag.cases.CaseRole.REQUESTED);
+        assertThat(deCase.partnerId()).isEqualTo("NL");
+        assertThat(deCase.state()).isEqualTo(org.cmag.cases.CaseState.DELIVERED);
     }
 
     @Test
@@ -317,7 +327,8 @@ class TwoGatewaysTest {
         assertThat(delivered).isNotNull();
         assertThat(delivered.messageId()).isEqualTo(id);
         awaitDelivered(id);
-        assertThat(pair.nl().audit().forMessage(id)).last().satisfies(r -> assertThat(r.event().detail()).isEqualTo("delivered over SOAP"));
+        assertThat(pair.nl().audit().forMessage(id)).filteredOn(r -> r.event().type().equals("receipt-verified")).singleElement()
+                .satisfies(r -> assertThat(r.event().detail()).isEqualTo("delivered over SOAP"));
     }
 
     @Test

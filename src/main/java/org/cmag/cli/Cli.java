@@ -19,6 +19,7 @@ public final class Cli {
                               request over REST and over SOAP, in one process on loopback
               start           run one gateway as a service (embedded Artemis, H2, development keys)
               translate       WCO DEC-DMS or national JSON declaration -> WCO-aligned exchange payload
+              case list|show  the assistance cases of a gateway and their timelines
               message seal    sign and encrypt an exchange message with the development keys
               message open    decrypt and verify a sealed message, printing every check
               bench           end-to-end throughput between two gateways vs. the raw crypto ceiling
@@ -59,6 +60,7 @@ public final class Cli {
                 case "bench" -> new BenchCommand(out, err).run(rest);
                 case "health" -> new HealthCommand(out).run(rest);
                 case "translate" -> new TranslateCommand(out, err).run(rest);
+                case "case" -> new CaseCommand(out).run(rest);
                 default -> {
                     err.println("Unknown command '" + args[0] + "'.");
                     err.print(USAGE);

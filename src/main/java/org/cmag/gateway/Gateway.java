@@ -170,6 +170,8 @@ public final class Gateway implements AutoCloseable {
             main.bind("prepareNationalDelivery", new PrepareNationalDelivery(xml));
             main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
             main.bind("rejectInbound", new RejectInbound(inbound, clock));
+            main.bind("caseQueries", new org.cmag.stage.CaseQueries(cases));
+            main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, clock));
             main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry));
             main.setOverrideProperties(camelProperties(config, maxBytes));
             main.start();
@@ -187,7 +189,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** H2 refuses implicitly relative file paths; resolve them against the working directory. */
-    static String h2Absolute(String url) {
+    public static String h2Absolute(String url) {
         String prefix = "jdbc:h2:file:";
         if (!url.startsWith(prefix)) {
             return url;

@@ -60,12 +60,31 @@ class CliIT {
                 .contains("signature-verified OK by gateway - RSA_SHA256 with the registered certificate of NL")
                 .contains("Audit chain of NL: intact").contains("Audit chain of DE: intact")
                 .contains("RESULT: both messages arrived verified");
+
+        String[] nl = {"--set", "gateway.id=NL", "--set", "gateway.data-dir=" + dir.resolve("demo/NL")};
+        Run list = cmag(Duration.ofSeconds(60), concat(new String[] {"case", "list"}, nl));
+        assertThat(list.exit()).as(list.out()).isZero();
+        assertThat(list.out()).contains("2 case(s)").contains("REQUESTING").contains("DE").contains("DELIVERED");
+        String caseId = list.out().lines().filter(l -> l.startsWith("CASE-NL-DE-")).findFirst().orElseThrow().split("\\s+")[0];
+        Run show = cmag(Duration.ofSeconds(60), concat(new String[] {"case", "show", caseId}, nl));
+        assertThat(show.exit()).as(show.out()).isZero();
+        assertThat(show.out()).contains("our side    REQUESTING (partner DE)").contains("ASSISTANCE_REQUEST")
+                .contains("TRANSPORT_RECEIPT").contains("SUBMITTED -> DELIVERED");
+        Run unknown = cmag(Duration.ofSeconds(60), concat(new String[] {"case", "show", "NOPE"}, nl));
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.out()).contains("error case_unknown");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
     void everyCommandAnswersHelpAndBadUsageExitsTwo() throws Exception {
         for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"start", "--help"}, {"message", "--help"},
-            {"bench", "--help"}, {"health", "--help"}, {"translate", "--help"}}) {
+            {"bench", "--help"}, {"health", "--help"}, {"translate", "--help"}, {"case", "--help"}}) {
             Run run = cmag(Duration.ofSeconds(60), cmd);
             assertThat(run.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(run.out()).contains("Usage");

@@ -280,12 +280,41 @@ class TwoGatewaysTest {
     }
 
     @Test
+    @Order(7)
+    void nationalSystemsListCasesAndReadATimeline() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var list = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.de().httpBase() + "/api/v1/cases?partner=NL"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        var cases = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.body());
+        assertThat(cases.size()).isGreaterThanOrEqualTo(2);
+        assertThat(cases.get(0).get("role").asText()).isEqualTo("REQUESTED");
+        String caseId = cases.get(0).get("caseId").asText();
+
+        var one = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.de().httpBase() + "/api/v1/cases/" + caseId))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(one.body()).contains("\"state\":\"DELIVERED\"").contains("\"event\":\"ASSISTANCE_REQUEST\"")
+                .contains("\"direction\":\"IN\"");
+
+        var missing = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.de().httpBase() + "/api/v1/cases/NOPE"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("\"code\":\"case_unknown\"");
+        var badState = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.de().httpBase() + "/api/v1/cases?state=FOO"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badState.statusCode()).isEqualTo(400);
+        assertThat(badState.body()).contains("\"pointer\":\"state\"");
+    }
+
+    @Test
     @Order(8)
     void everyRouteAndSecurityStepHasItsExplicitId() {
         var context = pair.nl().camelContext();
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
                 "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
-                "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check");
+                "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
+                "admin-case-deadlines");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-request-submit", "sign"}, {"outbound-request-submit", "encrypt"}, {"outbound-request-submit", "enqueue"},

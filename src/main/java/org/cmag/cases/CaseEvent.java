@@ -34,4 +34,12 @@ public enum CaseEvent {
     public CaseRole sentBy() {
         return sentBy;
     }
+
+    /**
+     * Whether this event is an exchange message (a Header/MessageType sent to the partner). TRANSPORT_RECEIPT is a
+     * transport event and WORK_STARTED a national action that only changes our side of the case.
+     */
+    public boolean isMessage() {
+        return this != TRANSPORT_RECEIPT && this != WORK_STARTED;
+    }
 }

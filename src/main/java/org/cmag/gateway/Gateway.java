@@ -142,8 +142,11 @@ public final class Gateway implements AutoCloseable {
             main.bind("resolvePartner", new ResolvePartner(registry));
             WcoPaths wcoPaths = WcoPaths.load();
             String wcoDir = config.getOptional("gateway.wco.schema-dir");
+            String wcoResDir = config.getOptional("gateway.wco.response-schema-dir");
+            WcoPaths wcoResponsePaths = WcoPaths.responses();
             DeclarationTranslator declarations = new DeclarationTranslator(
-                    wcoDir == null ? null : new WcoDecReader(Path.of(wcoDir), xml, wcoPaths), wcoPaths, xml);
+                    wcoDir == null ? null : new WcoDecReader(Path.of(wcoDir), xml, wcoPaths),
+                    wcoResDir == null ? null : WcoDecReader.forResponses(Path.of(wcoResDir), xml, wcoResponsePaths), wcoPaths, wcoResponsePaths, xml);
             main.bind("translateRequest", new TranslateRequest(new RequestTranslator(ownId, country, clock), declarations, codec, xml));
             main.bind("applyAgreement", new ApplyAgreement());
             main.bind("signMessage", new SignMessage(security, keys));
@@ -171,6 +174,12 @@ public final class Gateway implements AutoCloseable {
             main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
             main.bind("rejectInbound", new RejectInbound(inbound, clock));
             main.bind("caseQueries", new org.cmag.stage.CaseQueries(cases));
+            org.cmag.protocol.ProtocolMessageBuilder protocol = new org.cmag.protocol.ProtocolMessageBuilder(ownId, country, clock);
+            org.cmag.cases.CaseStateMachine machine = new org.cmag.cases.CaseStateMachine();
+            main.bind("prepareCaseMessage", new org.cmag.stage.PrepareCaseMessage(cases, machine, registry, protocol, declarations, codec,
+                    xml, clock, maxBytes));
+            main.bind("localActionDone", new org.cmag.stage.LocalActionDone(cases));
+            main.bind("automaticReplies", new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, clock));
             main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, clock));
             main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry));
             main.setOverrideProperties(camelProperties(config, maxBytes));

@@ -9,21 +9,33 @@ import org.cmag.exchange.v1.LegalBasisType;
 import org.cmag.policy.Partner;
 import org.cmag.messaging.GatewayHeaders;
 
-/** Stage {@code check-agreement}: the partner may send this request type under this legal basis. */
+/**
+ * Stage {@code check-agreement}: the partner may send this request type under this legal basis. A request outside the
+ * agreement is marked for automatic refusal (the case is opened and refused; national systems never see it); any other
+ * message under a legal basis the agreement does not cover is rejected.
+ */
 public final class CheckAgreement implements Processor {
     @Override
     public void process(Exchange exchange) {
         Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
         ExchangeMessageType message = exchange.getProperty(ValidateMessage.MESSAGE, ExchangeMessageType.class);
         var request = message.getBody().getAssistanceRequest();
-        if (request != null && !partner.requestTypes().contains(request.getRequestType().value())) {
-            throw new GatewayException(ErrorCode.REQUEST_TYPE_NOT_PERMITTED, "Agreement " + partner.agreementId() + " does not permit "
-                    + request.getRequestType().value() + " requests from " + partner.id(), "/ExchangeMessage/Body/AssistanceRequest/RequestType");
-        }
         LegalBasisType lb = message.getHeader().getLegalBasis();
-        if (!partner.permitsLegalBasis(lb.getInstrument(), lb.getArticle())) {
-            throw new GatewayException(ErrorCode.LEGAL_BASIS_NOT_PERMITTED, "Agreement " + partner.agreementId() + " does not cover "
-                    + Headers.legalBasis(lb.getInstrument(), lb.getArticle()), "/ExchangeMessage/Header/LegalBasis");
+        String problem = null;
+        if (request != null && !partner.requestTypes().contains(request.getRequestType().value())) {
+            problem = "Agreement " + partner.agreementId() + " does not permit " + request.getRequestType().value() + " requests from "
+                    + partner.id();
+        } else if (!partner.permitsLegalBasis(lb.getInstrument(), lb.getArticle())) {
+            problem = "Agreement " + partner.agreementId() + " does not cover " + Headers.legalBasis(lb.getInstrument(), lb.getArticle());
         }
+        if (problem == null) {
+            return;
+        }
+        if (request != null) {
+            // a request outside the agreement is refused by the gateway itself and never reaches national systems
+            exchange.setProperty(AutomaticReplies.AUTO_REFUSAL, problem);
+            return;
+        }
+        throw new GatewayException(ErrorCode.LEGAL_BASIS_NOT_PERMITTED, problem, "/ExchangeMessage/Header/LegalBasis");
     }
 }

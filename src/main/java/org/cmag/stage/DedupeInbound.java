@@ -52,7 +52,9 @@ public final class DedupeInbound implements Processor {
                         message.getBody().getAssistanceRequest().getRelatedRequestID(), null, false, d.dueAt(), d.reminderAt(), null,
                         now, now), "IN", partner.id());
             } else {
-                cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "IN", partner.id(), now, null);
+                var postponement = message.getBody().getPostponementNotice();
+                cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "IN", partner.id(), now,
+                        postponement == null ? null : postponement.getPostponedUntil());
             }
             return null;
         };
@@ -64,8 +66,12 @@ public final class DedupeInbound implements Processor {
                         + " with the registered certificate of " + partner.id()).withDigest(digest),
                 AuditEvent.ok("message-validated", "gateway", partner.id(), id, caseId, "schema urn:cmag:exchange:1; header matches transport")
                         .withLegal(legal, purpose),
-                AuditEvent.ok("agreement-checked", "gateway", partner.id(), id, caseId, "agreement " + partner.agreementId()
-                        + " permits " + m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class)));
+                exchange.getProperty(AutomaticReplies.AUTO_REFUSAL) == null
+                        ? AuditEvent.ok("agreement-checked", "gateway", partner.id(), id, caseId, "agreement " + partner.agreementId()
+                                + " covers " + type + (requestType == null ? "" : " " + requestType))
+                        : AuditEvent.rejected("agreement-checked", "gateway", partner.id(), id, caseId,
+                                org.cmag.error.ErrorCode.REQUEST_TYPE_NOT_PERMITTED.code(),
+                                exchange.getProperty(AutomaticReplies.AUTO_REFUSAL, String.class)));
         if (claim == InboundStore.Claim.DUPLICATE) {
             store.audit(AuditEvent.ok("duplicate-dropped", "gateway", partner.id(), id, caseId, "already delivered to national systems")
                     .withDigest(digest));

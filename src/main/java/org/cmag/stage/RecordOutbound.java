@@ -37,6 +37,15 @@ public final class RecordOutbound implements Processor {
         this.clock = clock;
     }
 
+    /** A postponement's date travels in its body; the case keeps it. */
+    private static java.time.LocalDate postponedUntil(Exchange exchange) {
+        String until = exchange.getProperty(POSTPONED_UNTIL, String.class);
+        return until == null ? null : java.time.LocalDate.parse(until);
+    }
+
+    /** Exchange property set by the sealing steps: the PostponedUntil date of a postponement notice. */
+    public static final String POSTPONED_UNTIL = "GwPostponedUntil";
+
     @Override
     public void process(Exchange exchange) {
         Message m = exchange.getMessage();
@@ -56,6 +65,7 @@ public final class RecordOutbound implements Processor {
                         .collect(java.util.stream.Collectors.joining("; "));
         Instant now = clock.instant();
         NationalRequest request = exchange.getProperty(GatewayHeaders.NATIONAL_REQUEST, NationalRequest.class);
+        String actor = exchange.getProperty(AutomaticReplies.ACTOR, "national", String.class);
         Database.SqlWork<Object> caseChange = c -> {
             if (CaseEvent.valueOf(type) == CaseEvent.ASSISTANCE_REQUEST) {
                 Deadlines d = Deadlines.of(partner, requestType, now);
@@ -63,13 +73,13 @@ public final class RecordOutbound implements Processor {
                         request == null ? null : request.relatedRequestId(), null, false, d.dueAt(), d.reminderAt(), null, now, now),
                         "OUT", "national");
             } else {
-                cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "OUT", "national", now, null);
+                cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "OUT", actor, now, postponedUntil(exchange));
             }
             return null;
         };
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
                         now, partner.channel().name()), caseChange,
-                AuditEvent.ok("submission-received", "national", partner.id(), id, caseId, requestType).withLegal(legal, purpose),
+                AuditEvent.ok("submission-received", actor, partner.id(), id, caseId, requestType).withLegal(legal, purpose),
                 AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,
                         "agreement " + partner.agreementId() + " v" + partner.agreementVersion() + " sha256 " + partner.policyDigest()),

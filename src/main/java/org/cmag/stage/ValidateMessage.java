@@ -65,6 +65,11 @@ public final class ValidateMessage implements Processor {
         if (h.getExpiresAt() != null && h.getExpiresAt().toInstant().isBefore(now.minus(maxSkew))) {
             throw new GatewayException(ErrorCode.MESSAGE_STALE, "The message expired at " + h.getExpiresAt(), "/ExchangeMessage/Header/ExpiresAt");
         }
+        var inBody = org.cmag.protocol.MessageTypes.inBody(message.getBody());
+        if (inBody.size() != 1 || inBody.get(0) != h.getMessageType()) {
+            throw new GatewayException(ErrorCode.HEADER_INVALID, "Header MessageType " + h.getMessageType().value()
+                    + " does not match the body " + inBody, "/ExchangeMessage/Header/MessageType");
+        }
         exchange.setProperty(MESSAGE, message);
         m.setHeader(GatewayHeaders.CASE_ID, h.getConversationID());
         m.setHeader(GatewayHeaders.MESSAGE_TYPE, h.getMessageType().value());

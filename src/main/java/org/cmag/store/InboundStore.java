@@ -90,7 +90,8 @@ public final class InboundStore {
                 ps.setString(1, m.messageId());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return "DELIVERED".equals(rs.getString(1)) ? Claim.DUPLICATE : Claim.RETRY;
+                        String status = rs.getString(1);
+                        return "DELIVERED".equals(status) || "REFUSED".equals(status) ? Claim.DUPLICATE : Claim.RETRY;
                     }
                 }
             }
@@ -120,6 +121,23 @@ public final class InboundStore {
             int n;
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE inbound_message SET status = 'DELIVERED', delivered_at = ? WHERE message_id = ? AND status <> 'DELIVERED'")) {
+                ps.setTimestamp(1, Timestamp.from(at));
+                ps.setString(2, messageId);
+                n = ps.executeUpdate();
+            }
+            if (n == 1) {
+                audit.append(c, event);
+            }
+            return null;
+        });
+    }
+
+    /** Records that a verified request was refused automatically (it never reaches national systems). */
+    public void markRefused(String messageId, Instant at, AuditEvent event) {
+        database.inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE inbound_message SET status = 'REFUSED', delivered_at = ? WHERE message_id = ? AND status = 'PROCESSING'")) {
                 ps.setTimestamp(1, Timestamp.from(at));
                 ps.setString(2, messageId);
                 n = ps.executeUpdate();

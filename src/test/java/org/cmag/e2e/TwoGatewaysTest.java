@@ -113,13 +113,15 @@ class TwoGatewaysTest {
 
         var nlCase = pair.nl().cases().find(delivered.caseId()).orElseThrow();
         assertThat(nlCase.role()).isEqualTo(org.cmag.cases.CaseRole.REQUESTING);
-        assertThat(nlCase.state()).isEqualTo(org.cmag.cases.CaseState.DELIVERED);
+        assertThat(nlCase.state()).isIn(org.cmag.cases.CaseState.DELIVERED, org.cmag.cases.CaseState.ACKNOWLEDGED);
         assertThat(nlCase.dueAt()).as("90 days for declaration verification under the agreement")
                 .isEqualTo(nlCase.createdAt().atOffset(java.time.ZoneOffset.UTC).plusDays(90).toInstant());
         var deCase = pair.de().cases().find(delivered.caseId()).orElseThrow();
         assertThat(deCase.role()).isEqualTo(org.cmag.cases.CaseRole.REQUESTED);
         assertThat(deCase.partnerId()).isEqualTo("NL");
-        assertThat(deCase.state()).isEqualTo(org.cmag.cases.CaseState.DELIVERED);
+        // DE acknowledges automatically once the request is verified and handed to its national systems
+        awaitState(pair.de(), delivered.caseId(), org.cmag.cases.CaseState.ACKNOWLEDGED);
+        awaitState(pair.nl(), delivered.caseId(), org.cmag.cases.CaseState.ACKNOWLEDGED);
     }
 
     @Test
@@ -294,8 +296,8 @@ class TwoGatewaysTest {
         var one = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.de().httpBase() + "/api/v1/cases/" + caseId))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(one.statusCode()).isEqualTo(200);
-        assertThat(one.body()).contains("\"state\":\"DELIVERED\"").contains("\"event\":\"ASSISTANCE_REQUEST\"")
-                .contains("\"direction\":\"IN\"");
+        assertThat(one.body()).contains("\"state\":\"ACKNOWLEDGED\"").contains("\"event\":\"ASSISTANCE_REQUEST\"")
+                .contains("\"direction\":\"IN\"").contains("\"event\":\"REQUEST_ACKNOWLEDGEMENT\"").contains("\"actor\":\"gateway\"");
 
         var missing = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.de().httpBase() + "/api/v1/cases/NOPE"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -314,15 +316,17 @@ class TwoGatewaysTest {
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
                 "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
-                "admin-case-deadlines");
+                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
-            {"outbound-request-submit", "sign"}, {"outbound-request-submit", "encrypt"}, {"outbound-request-submit", "enqueue"},
+            {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},
+            {"outbound-message-seal", "enqueue"}, {"outbound-case-message", "prepare-case-message"},
+            {"inbound-exchange-process", "refuse-automatically"}, {"inbound-exchange-process", "acknowledge-automatically"},
             {"outbound-delivery-DE", "verify-receipt"}, {"outbound-delivery-DE", "record-receipt"},
             {"inbound-exchange-accept", "check-envelope"}, {"inbound-exchange-accept", "persist-inbound"},
             {"inbound-exchange-accept", "issue-receipt"}, {"inbound-exchange-process", "decrypt"}, {"inbound-exchange-process", "verify"},
             {"inbound-exchange-process", "validate-message"}, {"inbound-exchange-process", "check-agreement"},
-            {"inbound-exchange-process", "dedupe"}, {"inbound-exchange-process", "deliver-national"}}) {
+            {"inbound-exchange-process", "update-case"}, {"inbound-exchange-process", "deliver-national"}}) {
             var route = model.getRouteDefinition(step[0]);
             assertThat(route).as(step[0]).isNotNull();
             assertThat(org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),
@@ -378,5 +382,92 @@ class TwoGatewaysTest {
         assertThat(response.body()).contains("Fault").contains("unknown_sender").contains("urn:cmag:error:1")
                 .doesNotContain("at org.");
         assertThat(deNational.receive(500)).isNull();
+    }
+
+    private static HttpResponse<String> caseMessage(org.cmag.gateway.Gateway g, String caseId, String json) {
+        return pair.post(g.httpBase() + "/api/v1/cases/" + caseId + "/messages", "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static NationalQueue.Delivered receiveFor(NationalQueue queue, String caseId) {
+        for (int i = 0; i < 50; i++) {
+            NationalQueue.Delivered d = queue.receive(WAIT.toMillis());
+            if (d == null || caseId.equals(d.caseId())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private static void awaitState(org.cmag.gateway.Gateway g, String caseId, org.cmag.cases.CaseState state) {
+        await().atMost(WAIT).until(() -> g.cases().find(caseId).map(org.cmag.cases.AssistanceCase::state).orElse(null), s -> s == state);
+    }
+
+    @Test
+    @Order(11)
+    void aFullConversationRunsOnBothSidesOverTheRealChannels() {
+        try (NationalQueue nlNational = new NationalQueue(pair.nl())) {
+            nlNational.drain(500); // acknowledgements of the earlier tests' requests
+            String id = submitAndGetId(example);
+            NationalQueue.Delivered request = deNational.receive(WAIT.toMillis());
+            assertThat(request.messageId()).isEqualTo(id);
+            String caseId = request.caseId();
+
+            // DE acknowledges automatically once the request is verified and handed over
+            awaitState(pair.nl(), caseId, org.cmag.cases.CaseState.ACKNOWLEDGED);
+            assertThat(pair.de().cases().find(caseId).orElseThrow().state()).isEqualTo(org.cmag.cases.CaseState.ACKNOWLEDGED);
+            assertThat(receiveFor(nlNational, caseId).xml()).contains("<RequestAcknowledgement>");
+
+            HttpResponse<String> partial = caseMessage(pair.de(), caseId, "{\"type\":\"PARTIAL_RESPONSE\",\"summary\":\"Exporter exists; "
+                    + "invoice copy attached as declaration data\",\"declarations\":[{\"functionalReferenceID\":\"DE-EXP-1\","
+                    + "\"exporter\":{\"name\":\"Fahrradteile Export GmbH\"}}]}");
+            assertThat(partial.statusCode()).as(partial.body()).isEqualTo(202);
+            awaitState(pair.nl(), caseId, org.cmag.cases.CaseState.PARTIALLY_ANSWERED);
+            assertThat(receiveFor(nlNational, caseId).xml()).contains("<PartialResponse>").contains("DE-EXP-1");
+
+            HttpResponse<String> fin = caseMessage(pair.de(), caseId, "{\"type\":\"FINAL_RESPONSE\",\"summary\":\"Value confirmed\"}");
+            assertThat(fin.statusCode()).as(fin.body()).isEqualTo(202);
+            awaitState(pair.nl(), caseId, org.cmag.cases.CaseState.ANSWERED);
+
+            HttpResponse<String> close = caseMessage(pair.nl(), caseId, "{\"type\":\"CLOSURE_NOTICE\",\"note\":\"Thank you\"}");
+            assertThat(close.statusCode()).as(close.body()).isEqualTo(202);
+            awaitState(pair.de(), caseId, org.cmag.cases.CaseState.CLOSED);
+            awaitState(pair.nl(), caseId, org.cmag.cases.CaseState.CLOSED);
+
+            HttpResponse<String> late = caseMessage(pair.de(), caseId, "{\"type\":\"FINAL_RESPONSE\",\"summary\":\"again\"}");
+            assertThat(late.statusCode()).isEqualTo(409);
+            assertThat(late.body()).contains("\"code\":\"case_closed\"");
+            HttpResponse<String> wrongSide = caseMessage(pair.nl(), caseId, "{\"type\":\"REFUSAL\",\"grounds\":[\"SECURITY\"],"
+                    + "\"reason\":\"x\",\"scope\":\"WHOLE\"}");
+            assertThat(wrongSide.statusCode()).isEqualTo(409);
+            assertThat(wrongSide.body()).contains("\"code\":\"case_wrong_side\"");
+
+            assertThat(pair.nl().cases().timeline(caseId)).extracting(t -> t.event()).containsExactly("ASSISTANCE_REQUEST",
+                    "TRANSPORT_RECEIPT", "REQUEST_ACKNOWLEDGEMENT", "PARTIAL_RESPONSE", "FINAL_RESPONSE", "CLOSURE_NOTICE");
+            assertThat(pair.de().cases().timeline(caseId)).extracting(t -> t.to().name()).containsExactly("DELIVERED", "ACKNOWLEDGED",
+                    "PARTIALLY_ANSWERED", "ANSWERED", "CLOSED");
+            assertThat(pair.nl().audit().verifyChain()).isEmpty();
+            assertThat(pair.de().audit().verifyChain()).isEmpty();
+            assertThat(deNational.drain(300)).extracting(NationalQueue.Delivered::messageId).as("the closure notice reaches DE's national queue")
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aRequestOutsideTheAgreementIsRefusedAutomaticallyAndNeverReachesNationalSystems() {
+        Sealing sealing = new Sealing(pair.nl());
+        ExchangeMessageType message = sealing.message(example);
+        message.getHeader().getLegalBasis().setArticle("99");
+        HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+                sealing.serialize(sealing.seal(message)).getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+        String caseId = message.getHeader().getConversationID();
+        awaitState(pair.de(), caseId, org.cmag.cases.CaseState.REFUSED);
+        assertThat(deNational.receive(500)).as("national systems never see a refused request").isNull();
+        assertThat(pair.de().audit().forMessage(message.getHeader().getMessageID())).extracting(rec -> rec.event().type())
+                .contains("refused-automatically").doesNotContain("delivered-national");
+        // NL never opened this case (the test bypassed NL's own agreement check), so NL rejects the refusal as unknown
+        await().atMost(WAIT).until(() -> pair.nl().inbound().countRejections("case_unknown"), n -> n >= 1);
     }
 }

@@ -26,11 +26,18 @@ public final class GatewayPair implements AutoCloseable {
     private final int deHttp;
     private final int deSoap;
     private final Map<String, String> extra;
+    private final java.time.Clock clock;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Gateway nl;
     private Gateway de;
 
     public GatewayPair(Path root, Map<String, String> extra) {
+        this(root, extra, java.time.Clock.systemUTC());
+    }
+
+    /** A pair whose gateways both read time from {@code clock} (tests move it to reach deadlines). */
+    public GatewayPair(Path root, Map<String, String> extra, java.time.Clock clock) {
+        this.clock = clock;
         this.root = root.toAbsolutePath();
         this.nlHttp = freePort();
         this.nlSoap = freePort();
@@ -41,15 +48,15 @@ public final class GatewayPair implements AutoCloseable {
 
     /** Starts DE, then NL sending to DE over {@code channel}. */
     public GatewayPair start(Partner.Channel channel) {
-        de = Gateway.start(config("DE", "DE", deHttp, deSoap, "NL", nlHttp, nlSoap, Partner.Channel.REST));
-        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel));
+        de = Gateway.start(config("DE", "DE", deHttp, deSoap, "NL", nlHttp, nlSoap, Partner.Channel.REST), clock);
+        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel), clock);
         return this;
     }
 
     /** Stops NL and starts it again (same data: journal, database, keys) with another channel to DE. */
     public void restartNl(Partner.Channel channel) {
         nl.close();
-        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel));
+        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel), clock);
     }
 
     private GatewayConfig config(String id, String country, int httpPort, int soapPort, String partner, int partnerHttp,

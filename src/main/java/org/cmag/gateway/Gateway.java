@@ -179,8 +179,9 @@ public final class Gateway implements AutoCloseable {
             main.bind("prepareCaseMessage", new org.cmag.stage.PrepareCaseMessage(cases, machine, registry, protocol, declarations, codec,
                     xml, clock, maxBytes));
             main.bind("localActionDone", new org.cmag.stage.LocalActionDone(cases));
-            main.bind("automaticReplies", new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, clock));
-            main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, clock));
+            org.cmag.stage.AutomaticReplies replies = new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, clock);
+            main.bind("automaticReplies", replies);
+            main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, registry, protocol, replies, clock));
             main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry));
             main.setOverrideProperties(camelProperties(config, maxBytes));
             main.start();

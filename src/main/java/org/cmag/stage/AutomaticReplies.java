@@ -81,7 +81,19 @@ public final class AutomaticReplies {
     }
 
     private void seal(Exchange trigger, ExchangeMessageType message, AssistanceCase k, Partner partner) throws Exception {
+        send(trigger, message, k, partner, null);
+    }
+
+    /**
+     * Seals and queues a gateway-generated message on a case; {@code alsoInTransaction} runs in the transaction that
+     * records it (e.g. marking a reminder sent).
+     */
+    public void send(Exchange trigger, ExchangeMessageType message, AssistanceCase k, Partner partner,
+            org.cmag.store.Database.SqlWork<?> alsoInTransaction) throws Exception {
         Exchange out = new DefaultExchange(trigger.getContext());
+        if (alsoInTransaction != null) {
+            out.setProperty(RecordOutbound.ALSO_IN_TRANSACTION, alsoInTransaction);
+        }
         out.setProperty(GatewayHeaders.PARTNER, partner);
         out.setProperty(GatewayHeaders.DOCUMENT, codec.toDocument(message, xml.newDocument()));
         out.setProperty(ACTOR, "gateway");

@@ -43,6 +43,9 @@ public final class RecordOutbound implements Processor {
         return until == null ? null : java.time.LocalDate.parse(until);
     }
 
+    /** Exchange property: more database work to commit with the message (a {@code Database.SqlWork}). */
+    public static final String ALSO_IN_TRANSACTION = "GwAlsoInTransaction";
+
     /** Exchange property set by the sealing steps: the PostponedUntil date of a postponement notice. */
     public static final String POSTPONED_UNTIL = "GwPostponedUntil";
 
@@ -74,6 +77,10 @@ public final class RecordOutbound implements Processor {
                         "OUT", "national");
             } else {
                 cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "OUT", actor, now, postponedUntil(exchange));
+            }
+            Database.SqlWork<?> more = exchange.getProperty(ALSO_IN_TRANSACTION, Database.SqlWork.class);
+            if (more != null) {
+                more.run(c);
             }
             return null;
         };

@@ -17,8 +17,10 @@ final class DemoCommand {
             an assistance request over NL's REST API. NL translates, signs, encrypts, queues and delivers it to
             DE, first over REST, then (NL restarted with DE's channel set to SOAP) over SOAP. DE returns a
             signed receipt, decrypts, verifies, validates, de-duplicates, audits and hands the request to its
-            national queue. Prints a transcript; exits 0 only if both messages arrived verified and both audit
-            chains verify.
+            national queue, and acknowledges it automatically. Then a full conversation (partial response, final
+            response, closure) and a request DE refuses, with every case transition on both gateways as it happens.
+            Prints a transcript; exits 0 only if both messages arrived verified, both cases reached their states on
+            both sides and both audit chains verify.
 
               --data DIR      where the two gateways keep their state (default data/demo; wiped per run,
                               development keys kept)

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.cmag.cases.CaseState;
 import org.cmag.gateway.Gateway;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditRecord;
@@ -52,12 +53,25 @@ public final class Demo {
             out.println();
             boolean soap = round("2", "SOAP", pair, deNational, request);
             out.println();
-            boolean chains = chain(pair.nl()) & chain(pair.de());
-            ok = rest && soap && chains;
+            boolean conversation = conversation(pair, deNational, request);
             out.println();
-            out.println(ok ? "RESULT: both messages arrived verified; both audit chains intact"
-                    : "RESULT: FAILED (REST " + (rest ? "ok" : "failed") + ", SOAP " + (soap ? "ok" : "failed")
-                            + ", audit chains " + (chains ? "ok" : "broken") + ")");
+            boolean refusal = refusal(pair, deNational, request);
+            out.println();
+            out.println("Final case states");
+            for (Gateway g : List.of(pair.nl(), pair.de())) {
+                for (var k : g.cases().list(null, null, 100)) {
+                    out.println("  " + g.id() + "  " + k.caseId() + "  " + k.role() + "  " + k.state() + (k.overdue() ? " (OVERDUE)" : ""));
+                }
+            }
+            out.println();
+            boolean chains = chain(pair.nl()) & chain(pair.de());
+            ok = rest && soap && conversation && refusal && chains;
+            out.println();
+            out.println(ok ? "RESULT: both messages arrived verified; the conversation and the refusal reached their states on both"
+                    + " sides; both audit chains intact"
+                    : "RESULT: FAILED (REST " + (rest ? "ok" : "failed") + ", SOAP " + (soap ? "ok" : "failed") + ", conversation "
+                            + (conversation ? "ok" : "failed") + ", refusal " + (refusal ? "ok" : "failed") + ", audit chains "
+                            + (chains ? "ok" : "broken") + ")");
         }
         return ok;
     }
@@ -92,6 +106,88 @@ public final class Demo {
         boolean receipted = status.equals(Optional.of("DELIVERED"));
         out.println("    NL outbound status: " + status.orElse("unknown") + (receipted ? " (DE's signed receipt verified)" : ""));
         return arrived && receipted;
+    }
+
+    /** Request → acknowledgement → partial response → final response → closure, printed as both sides move. */
+    private boolean conversation(GatewayPair pair, NationalQueue deNational, byte[] request) {
+        out.println("[3] A full conversation (each case transition on both gateways as it happens)");
+        String caseId = submitCase(pair, deNational, request);
+        if (caseId == null) {
+            return false;
+        }
+        Map<String, Integer> shown = new java.util.HashMap<>();
+        boolean ok = awaitBoth(pair, caseId, CaseState.ACKNOWLEDGED, shown, "DE's gateway acknowledges automatically");
+        ok &= step(pair, pair.de(), caseId, "{\"type\":\"PARTIAL_RESPONSE\",\"summary\":\"The exporter exists and is registered; "
+                + "invoice checks continue\"}", CaseState.PARTIALLY_ANSWERED, shown, "DE's national system sends a partial response");
+        ok &= step(pair, pair.de(), caseId, "{\"type\":\"FINAL_RESPONSE\",\"summary\":\"The declared value matches the exporter's "
+                + "invoice\"}", CaseState.ANSWERED, shown, "DE's national system sends the final response");
+        ok &= step(pair, pair.nl(), caseId, "{\"type\":\"CLOSURE_NOTICE\",\"note\":\"Thank you for your assistance\"}", CaseState.CLOSED,
+                shown, "NL's national system closes the case");
+        deNational.drain(300);
+        return ok;
+    }
+
+    /** A second request, refused by DE's national system with a coded ground. */
+    private boolean refusal(GatewayPair pair, NationalQueue deNational, byte[] request) {
+        out.println("[4] A refused request");
+        String caseId = submitCase(pair, deNational, request);
+        if (caseId == null) {
+            return false;
+        }
+        Map<String, Integer> shown = new java.util.HashMap<>();
+        boolean ok = awaitBoth(pair, caseId, CaseState.ACKNOWLEDGED, shown, "DE's gateway acknowledges automatically");
+        ok &= step(pair, pair.de(), caseId, "{\"type\":\"REFUSAL\",\"grounds\":[\"TRADE_SECRET\"],\"reason\":\"The requested invoice "
+                + "details are protected as a commercial secret of the exporter\",\"scope\":\"WHOLE\"}", CaseState.REFUSED, shown,
+                "DE's national system refuses (ground TRADE_SECRET)");
+        return ok;
+    }
+
+    private String submitCase(GatewayPair pair, NationalQueue deNational, byte[] request) {
+        HttpResponse<String> r = pair.submit(request);
+        Matcher m = Pattern.compile("\"caseId\":\"([^\"]+)\"").matcher(r.body());
+        if (r.statusCode() != 202 || !m.find()) {
+            out.println("    NL answered " + r.statusCode() + " " + r.body());
+            return null;
+        }
+        out.println("    NL national system submits a request: case " + m.group(1));
+        deNational.receive(WAIT_MILLIS);
+        return m.group(1);
+    }
+
+    private boolean step(GatewayPair pair, Gateway from, String caseId, String json, CaseState expected, Map<String, Integer> shown,
+            String what) {
+        HttpResponse<String> r = pair.post(from.httpBase() + "/api/v1/cases/" + caseId + "/messages", "application/json",
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (r.statusCode() != 202) {
+            out.println("    " + what + ": " + r.statusCode() + " " + r.body());
+            return false;
+        }
+        return awaitBoth(pair, caseId, expected, shown, what);
+    }
+
+    private boolean awaitBoth(GatewayPair pair, String caseId, CaseState expected, Map<String, Integer> shown, String what) {
+        out.println("    " + what);
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        boolean reached = false;
+        while (!reached && System.currentTimeMillis() < deadline) {
+            reached = pair.nl().cases().find(caseId).map(k -> k.state() == expected).orElse(false)
+                    && pair.de().cases().find(caseId).map(k -> k.state() == expected).orElse(false);
+            if (!reached) {
+                pause();
+            }
+        }
+        for (Gateway g : List.of(pair.nl(), pair.de())) {
+            var timeline = g.cases().timeline(caseId);
+            for (var t : timeline.subList(Math.min(shown.getOrDefault(g.id(), 0), timeline.size()), timeline.size())) {
+                out.println("      " + g.id() + " case " + (t.from() == null ? "opened" : t.from()) + " -> " + t.to() + "  (" + t.event() + ", "
+                        + t.direction() + ", by " + t.actor() + ")");
+            }
+            shown.put(g.id(), timeline.size());
+        }
+        if (!reached) {
+            out.println("      did not reach " + expected + " on both sides");
+        }
+        return reached;
     }
 
     private static void pause() {

@@ -59,12 +59,15 @@ class CliIT {
                 .contains("receipt-verified OK by DE - delivered over SOAP")
                 .contains("signature-verified OK by gateway - RSA_SHA256 with the registered certificate of NL")
                 .contains("Audit chain of NL: intact").contains("Audit chain of DE: intact")
+                .contains("NL case ANSWERED -> CLOSED  (CLOSURE_NOTICE, OUT, by national)")
+                .contains("DE case DELIVERED -> ACKNOWLEDGED  (REQUEST_ACKNOWLEDGEMENT, OUT, by gateway)")
+                .contains("DE case ACKNOWLEDGED -> REFUSED  (REFUSAL, OUT, by national)")
                 .contains("RESULT: both messages arrived verified");
 
         String[] nl = {"--set", "gateway.id=NL", "--set", "gateway.data-dir=" + dir.resolve("demo/NL")};
         Run list = cmag(Duration.ofSeconds(60), concat(new String[] {"case", "list"}, nl));
         assertThat(list.exit()).as(list.out()).isZero();
-        assertThat(list.out()).contains("2 case(s)").contains("REQUESTING").contains("DE").contains("DELIVERED");
+        assertThat(list.out()).contains("4 case(s)").contains("REQUESTING").contains("CLOSED").contains("REFUSED");
         String caseId = list.out().lines().filter(l -> l.startsWith("CASE-NL-DE-")).findFirst().orElseThrow().split("\\s+")[0];
         Run show = cmag(Duration.ofSeconds(60), concat(new String[] {"case", "show", caseId}, nl));
         assertThat(show.exit()).as(show.out()).isZero();

@@ -173,6 +173,7 @@ public final class Gateway implements AutoCloseable {
             main.bind("prepareNationalDelivery", new PrepareNationalDelivery(xml));
             main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
             main.bind("rejectInbound", new RejectInbound(inbound, clock));
+            main.bind("apiDocument", new org.cmag.stage.ApiDocument());
             main.bind("caseQueries", new org.cmag.stage.CaseQueries(cases));
             org.cmag.protocol.ProtocolMessageBuilder protocol = new org.cmag.protocol.ProtocolMessageBuilder(ownId, country, clock);
             org.cmag.cases.CaseStateMachine machine = new org.cmag.cases.CaseStateMachine();

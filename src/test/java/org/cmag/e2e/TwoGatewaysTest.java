@@ -316,7 +316,7 @@ class TwoGatewaysTest {
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
                 "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
-                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message");
+                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},
@@ -333,6 +333,25 @@ class TwoGatewaysTest {
                     org.apache.camel.model.ProcessorDefinition.class).stream().map(p -> p.getId()))
                     .as("node %s in %s", step[1], step[0]).contains(step[1]);
         }
+    }
+
+    @Test
+    @Order(8)
+    void theOpenApiDocumentDescribesEveryNationalEndpoint() throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pair.nl().httpBase() + "/api/v1/openapi.yaml")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("application/yaml");
+        // every HTTP endpoint the routes expose is in the document
+        for (var endpoint : pair.nl().camelContext().getEndpoints()) {
+            String uri = endpoint.getEndpointUri();
+            if (uri.startsWith("platform-http:")) {
+                String path = java.net.URLDecoder.decode(uri.substring("platform-http:".length()).replaceAll("^/+", "/").split("\\?")[0],
+                        StandardCharsets.UTF_8);
+                assertThat(r.body()).as("OpenAPI document lists %s", path).contains("  " + path + ":");
+            }
+        }
+        assertThat(r.body()).contains("/api/v1/cases/{caseId}/messages:");
     }
 
     @Test

@@ -174,6 +174,7 @@ public final class Gateway implements AutoCloseable {
             main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
             main.bind("rejectInbound", new RejectInbound(inbound, clock));
             main.bind("apiDocument", new org.cmag.stage.ApiDocument());
+            main.bind("nationalCallback", new org.cmag.stage.NationalCallback());
             main.bind("caseQueries", new org.cmag.stage.CaseQueries(cases));
             org.cmag.protocol.ProtocolMessageBuilder protocol = new org.cmag.protocol.ProtocolMessageBuilder(ownId, country, clock);
             org.cmag.cases.CaseStateMachine machine = new org.cmag.cases.CaseStateMachine();
@@ -225,11 +226,23 @@ public final class Gateway implements AutoCloseable {
         p.put("camel.server.port", config.get("gateway.http.port"));
         p.put("camel.server.max-body-size", String.valueOf(maxBytes + 1024L));
         p.put("camel.rest.component", "platform-http");
+        p.put("gateway.national.callback-enabled", String.valueOf(config.getOptional("gateway.national.callback-url") != null));
         return p;
     }
 
     private void addDeliveryRoutes(String queuePrefix) throws Exception {
         CamelContext context = main.getCamelContext();
+        String callback = config.getOptional("gateway.national.callback-url");
+        if (callback != null) {
+            if (!callback.startsWith("http://") && !callback.startsWith("https://")) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.national.callback-url must be an http(s) URL");
+            }
+            TemplatedRouteBuilder.builder(context, "inbound-national-callback")
+                    .routeId("inbound-national-callback")
+                    .parameter("queue", config.get("gateway.queue.national-callback"))
+                    .parameter("url", callback + (callback.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false")
+                    .add();
+        }
         for (Partner partner : registry.all()) {
             TemplatedRouteBuilder.builder(context, "outbound-delivery")
                     .routeId("outbound-delivery-" + partner.id())

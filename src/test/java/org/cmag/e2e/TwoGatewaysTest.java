@@ -46,15 +46,33 @@ class TwoGatewaysTest {
     static GatewayPair pair;
     static NationalQueue deNational;
     static byte[] example;
+    /** The national systems' REST callback: answers 503 to the first attempt of each message, 200 after. */
+    static com.sun.net.httpserver.HttpServer callback;
+    static final java.util.Queue<String[]> CALLS = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void startGateways() throws IOException {
         try (InputStream in = TwoGatewaysTest.class.getClassLoader().getResourceAsStream("examples/assistance-request.json")) {
             example = in.readAllBytes();
         }
+        callback = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        callback.createContext("/national/inbound", ex -> {
+            String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = seen.add(key) ? 503 : 200;
+            CALLS.add(new String[] {key, ex.getRequestHeaders().getFirst("X-CMAG-Case-Id"), body, String.valueOf(status)});
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        callback.start();
         Path wco = Path.of("../shared/wco/hmrc__customs-declarations/public/api/conf/3.0/schemas/wco/declaration").toAbsolutePath();
-        pair = new GatewayPair(root, Files.isDirectory(wco) ? Map.of("gateway.wco.schema-dir", wco.toString()) : Map.of())
-                .start(Partner.Channel.REST);
+        Map<String, String> extra = new java.util.HashMap<>();
+        extra.put("gateway.national.callback-url", "http://127.0.0.1:" + callback.getAddress().getPort() + "/national/inbound");
+        if (Files.isDirectory(wco)) {
+            extra.put("gateway.wco.schema-dir", wco.toString());
+        }
+        pair = new GatewayPair(root, extra).start(Partner.Channel.REST);
         deNational = new NationalQueue(pair.de());
     }
 
@@ -65,6 +83,9 @@ class TwoGatewaysTest {
         }
         if (pair != null) {
             pair.close();
+        }
+        if (callback != null) {
+            callback.stop(0);
         }
     }
 
@@ -110,6 +131,12 @@ class TwoGatewaysTest {
                 "signature-verified", "message-validated", "agreement-checked", "case-opened", "delivered-national");
         assertThat(pair.nl().audit().verifyChain()).isEmpty();
         assertThat(pair.de().audit().verifyChain()).isEmpty();
+
+        // the national REST callback got it too: retried after a 503, with the message id as idempotency key
+        await().atMost(WAIT).until(() -> CALLS.stream().anyMatch(c -> id.equals(c[0]) && c[3].equals("200")));
+        assertThat(CALLS).filteredOn(c -> id.equals(c[0])).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(c -> assertThat(c[2]).contains("Fahrradteile Export GmbH").contains(id))
+                .allSatisfy(c -> assertThat(c[1]).isEqualTo(delivered.caseId()));
 
         var nlCase = pair.nl().cases().find(delivered.caseId()).orElseThrow();
         assertThat(nlCase.role()).isEqualTo(org.cmag.cases.CaseRole.REQUESTING);
@@ -316,7 +343,7 @@ class TwoGatewaysTest {
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
                 "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
-                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document");
+                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},

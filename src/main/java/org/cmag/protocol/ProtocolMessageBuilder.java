@@ -2,29 +2,18 @@ package org.cmag.protocol;
 
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import org.cmag.exchange.v1.AnswerType;
-import org.cmag.exchange.v1.AuthorityType;
 import org.cmag.exchange.v1.BodyType;
 import org.cmag.exchange.v1.ClosureNoticeType;
 import org.cmag.exchange.v1.ConditionsAcceptanceType;
 import org.cmag.exchange.v1.ConditionsProposalType;
-import org.cmag.exchange.v1.ConfidentialityClassCode;
 import org.cmag.exchange.v1.ConsentDecisionType;
 import org.cmag.exchange.v1.ConsentRequestType;
 import org.cmag.exchange.v1.CorrectionItemType;
 import org.cmag.exchange.v1.CorrectionRequestType;
-import org.cmag.exchange.v1.EvidenceUseCode;
 import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.exchange.v1.ForwardingNoticeType;
-import org.cmag.exchange.v1.HandlingType;
-import org.cmag.exchange.v1.HeaderType;
-import org.cmag.exchange.v1.LegalBasisType;
-import org.cmag.exchange.v1.OnwardTransferCode;
-import org.cmag.exchange.v1.PolicyRefType;
 import org.cmag.exchange.v1.PostponementNoticeType;
 import org.cmag.exchange.v1.RefusalGroundCode;
 import org.cmag.exchange.v1.RefusalScopeCode;
@@ -33,7 +22,6 @@ import org.cmag.exchange.v1.ReminderType;
 import org.cmag.exchange.v1.RequestAcknowledgementType;
 import org.cmag.exchange.v1.RequestCompletionType;
 import org.cmag.exchange.v1.WithdrawalType;
-import org.cmag.policy.Partner;
 import org.cmag.protocol.CaseMessage.ClosureNotice;
 import org.cmag.protocol.CaseMessage.ConditionsAcceptance;
 import org.cmag.protocol.CaseMessage.ConditionsProposal;
@@ -59,14 +47,10 @@ import org.cmag.protocol.CaseMessage.Withdrawal;
  * (Declarations before Responses), as {@link org.cmag.stage.TranslateRequest} does for requests.
  */
 public final class ProtocolMessageBuilder {
-    private final String ownId;
-    private final String ownCountry;
-    private final Clock clock;
+    private final org.cmag.exchange.Envelopes envelopes;
 
     public ProtocolMessageBuilder(String ownId, String ownCountry, Clock clock) {
-        this.ownId = ownId;
-        this.ownCountry = ownCountry;
-        this.clock = clock;
+        this.envelopes = new org.cmag.exchange.Envelopes(ownId, ownCountry, clock);
     }
 
     /** The exchange message for a national case message; IllegalArgumentException for WORK_STARTED (not a message). */
@@ -181,46 +165,7 @@ public final class ProtocolMessageBuilder {
     }
 
     private ExchangeMessageType message(CaseMessage message, CaseContext c, BodyType body) {
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).withNano(0);
-        String messageId = ownId + "-" + UUID.randomUUID();
-        Partner partner = c.partner();
-
-        HeaderType h = new HeaderType();
-        h.setMessageID(messageId);
-        h.setConversationID(c.caseId());
-        h.setInReplyTo(c.inReplyTo());
-        h.setSender(authority(ownId, ownCountry));
-        h.setReceiver(authority(partner.id(), partner.country()));
-        h.setCreated(now);
-        h.setMessageType(MessageTypes.of(message.event()));
-        LegalBasisType lb = new LegalBasisType();
-        lb.setInstrument(c.legalInstrument());
-        lb.setArticle(c.legalArticle());
-        h.setLegalBasis(lb);
-        h.getPurpose().addAll(c.purposes());
-        HandlingType handling = new HandlingType();
-        handling.setConfidentialityClass(ConfidentialityClassCode.fromValue(partner.handling().confidentialityClass()));
-        handling.setOnwardTransfer(OnwardTransferCode.fromValue(partner.handling().onwardTransfer()));
-        handling.setEvidenceUse(EvidenceUseCode.fromValue(partner.handling().evidenceUse()));
-        handling.setRetentionUntil(now.toLocalDate().plusYears(partner.retentionYears()));
-        h.setHandling(handling);
-        PolicyRefType policy = new PolicyRefType();
-        policy.setAgreementID(partner.agreementId());
-        policy.setVersion(partner.agreementVersion());
-        policy.setDigest(partner.policyDigest());
-        h.setPolicyRef(policy);
-
-        ExchangeMessageType m = new ExchangeMessageType();
-        m.setId("msg-" + messageId);
-        m.setHeader(h);
-        m.setBody(body);
-        return m;
-    }
-
-    private static AuthorityType authority(String id, String country) {
-        AuthorityType a = new AuthorityType();
-        a.setAuthorityID(id);
-        a.setCountryCode(country);
-        return a;
+        return envelopes.message(c.partner(), c.caseId(), c.inReplyTo(), MessageTypes.of(message.event()), c.legalInstrument(),
+                c.legalArticle(), c.purposes(), envelopes.now(), body);
     }
 }

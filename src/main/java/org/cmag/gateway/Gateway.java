@@ -148,7 +148,9 @@ public final class Gateway implements AutoCloseable {
                     wcoDir == null ? null : new WcoDecReader(Path.of(wcoDir), xml, wcoPaths),
                     wcoResDir == null ? null : WcoDecReader.forResponses(Path.of(wcoResDir), xml, wcoResponsePaths), wcoPaths, wcoResponsePaths, xml);
             main.bind("translateRequest", new TranslateRequest(new RequestTranslator(ownId, country, clock), declarations, codec, xml));
-            main.bind("applyAgreement", new ApplyAgreement());
+            org.cmag.policy.Minimisation minimisation = new org.cmag.policy.Minimisation(
+                    new org.cmag.policy.Minimiser(wcoPaths, pseudonymKey(config)));
+            main.bind("applyAgreement", new ApplyAgreement(minimisation));
             main.bind("signMessage", new SignMessage(security, keys));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));
@@ -178,8 +180,8 @@ public final class Gateway implements AutoCloseable {
             main.bind("caseQueries", new org.cmag.stage.CaseQueries(cases));
             org.cmag.protocol.ProtocolMessageBuilder protocol = new org.cmag.protocol.ProtocolMessageBuilder(ownId, country, clock);
             org.cmag.cases.CaseStateMachine machine = new org.cmag.cases.CaseStateMachine();
-            main.bind("prepareCaseMessage", new org.cmag.stage.PrepareCaseMessage(cases, machine, registry, protocol, declarations, codec,
-                    xml, clock, maxBytes));
+            main.bind("prepareCaseMessage", new org.cmag.stage.PrepareCaseMessage(cases, machine, registry, protocol, declarations,
+                    minimisation, codec, xml, clock, maxBytes));
             main.bind("localActionDone", new org.cmag.stage.LocalActionDone(cases));
             org.cmag.stage.AutomaticReplies replies = new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, clock);
             main.bind("automaticReplies", replies);
@@ -268,6 +270,35 @@ public final class Gateway implements AutoCloseable {
         return "cxf://" + endpoint + "?dataFormat=PAYLOAD&wsdlURL=classpath:schemas/wsdl/cmag-exchange-v1.wsdl"
                 + "&serviceName=%7Burn:cmag:exchange:wsdl:1%7DExchangeService&portName=%7Burn:cmag:exchange:wsdl:1%7DExchangePort"
                 + "&defaultOperationName=Submit";
+    }
+
+    /** The pseudonymisation key (outside the policy files); generated on first start in development. */
+    private static byte[] pseudonymKey(GatewayConfig config) {
+        Path file = config.getPath("gateway.policy.pseudonym-key-file");
+        try {
+            if (!Files.exists(file)) {
+                if (!config.getBoolean("gateway.pki.dev-generate")) {
+                    throw new GatewayException(ErrorCode.KEY_MATERIAL, "Pseudonymisation key " + file + " is missing");
+                }
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "pseudonym", ".tmp");
+                Files.write(tmp, key);
+                try {
+                    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            byte[] key = Files.readAllBytes(file);
+            if (key.length < 32) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL, "Pseudonymisation key " + file + " must have at least 32 bytes");
+            }
+            return key;
+        } catch (java.io.IOException e) {
+            throw new GatewayException(ErrorCode.KEY_MATERIAL, "Cannot read pseudonymisation key " + file, null, e);
+        }
     }
 
     private static KeyRing loadKeys(GatewayConfig config, PartnerRegistry registry, java.time.Clock clock) {

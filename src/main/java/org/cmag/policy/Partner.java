@@ -23,6 +23,7 @@ public record Partner(
         int retentionYears,
         java.util.Map<String, java.time.Period> deadlines,
         int reminderPercent,
+        java.util.Map<String, List<FieldRule>> fieldRules,
         Channel channel,
         String restEndpoint,
         String soapEndpoint,
@@ -47,6 +48,18 @@ public record Partner(
     public java.util.Optional<java.time.Period> deadline(String requestType) {
         java.time.Period p = deadlines.get(requestType);
         return java.util.Optional.ofNullable(p != null ? p : deadlines.get("default"));
+    }
+
+    /** The field rules for a request type: its own rules, then the agreement's default rules (default deny beyond). */
+    public List<FieldRule> fieldRules(String requestType) {
+        List<FieldRule> own = fieldRules.getOrDefault(requestType, List.of());
+        List<FieldRule> all = new java.util.ArrayList<>(own);
+        for (FieldRule d : fieldRules.getOrDefault("default", List.of())) {
+            if (own.stream().noneMatch(r -> r.target().equals(d.target()))) {
+                all.add(d);
+            }
+        }
+        return all;
     }
 
     /** The outbound queue of this partner. */

@@ -9,10 +9,19 @@ import org.cmag.national.NationalRequest;
 import org.cmag.policy.Partner;
 
 /**
- * Stage {@code apply-policy}: the partner agreement must permit the request type and cover the legal basis;
- * otherwise the request is refused before anything is signed. (Field-level minimisation builds on this.)
+ * Stage {@code apply-policy}: the partner agreement must permit the request type and cover the legal basis, otherwise
+ * the request is refused before anything is signed; then its field rules minimise the declaration data (default deny).
  */
 public final class ApplyAgreement implements Processor {
+    /** Exchange property: the field decisions ({@code List<Minimiser.Decision>}) of the outgoing message. */
+    public static final String DECISIONS = "GwPolicyDecisions";
+
+    private final org.cmag.policy.Minimisation minimisation;
+
+    public ApplyAgreement(org.cmag.policy.Minimisation minimisation) {
+        this.minimisation = minimisation;
+    }
+
     @Override
     public void process(Exchange exchange) {
         NationalRequest request = exchange.getProperty(GatewayHeaders.NATIONAL_REQUEST, NationalRequest.class);
@@ -25,5 +34,7 @@ public final class ApplyAgreement implements Processor {
             throw new GatewayException(ErrorCode.LEGAL_BASIS_NOT_PERMITTED, "Agreement " + partner.agreementId()
                     + " does not cover " + Headers.legalBasis(request.legalInstrument(), request.legalArticle()), "/legalBasis");
         }
+        exchange.setProperty(DECISIONS, minimisation.apply(exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class),
+                partner, request.requestType()));
     }
 }

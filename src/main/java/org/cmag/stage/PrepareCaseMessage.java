@@ -48,9 +48,12 @@ public final class PrepareCaseMessage implements Processor {
     private final SecureXml xml;
     private final Clock clock;
     private final int maxBytes;
+    private final org.cmag.policy.Minimisation minimisation;
 
     public PrepareCaseMessage(CaseStore cases, CaseStateMachine machine, PartnerRegistry registry, ProtocolMessageBuilder builder,
-            DeclarationTranslator translator, ExchangeCodec codec, SecureXml xml, Clock clock, int maxBytes) {
+            DeclarationTranslator translator, org.cmag.policy.Minimisation minimisation, ExchangeCodec codec, SecureXml xml, Clock clock,
+            int maxBytes) {
+        this.minimisation = minimisation;
         this.cases = cases;
         this.machine = machine;
         this.registry = registry;
@@ -110,6 +113,7 @@ public final class PrepareCaseMessage implements Processor {
         for (String res : message.wcoResponses()) {
             add(doc, answer, translator.fromWcoResponse(res.getBytes(StandardCharsets.UTF_8)), unmapped);
         }
+        exchange.setProperty(ApplyAgreement.DECISIONS, minimisation.apply(doc, partner, k.requestType()));
         codec.validate(doc);
         exchange.setProperty(GatewayHeaders.DOCUMENT, doc);
         exchange.setProperty(TranslateRequest.UNMAPPED, List.copyOf(unmapped));

@@ -49,6 +49,12 @@ public final class RecordOutbound implements Processor {
     /** Exchange property set by the sealing steps: the PostponedUntil date of a postponement notice. */
     public static final String POSTPONED_UNTIL = "GwPostponedUntil";
 
+    @SuppressWarnings("unchecked")
+    private static java.util.List<org.cmag.policy.Minimiser.Decision> decisions(Exchange exchange) {
+        java.util.List<org.cmag.policy.Minimiser.Decision> d = exchange.getProperty(ApplyAgreement.DECISIONS, java.util.List.class);
+        return d == null ? java.util.List.of() : d;
+    }
+
     @Override
     public void process(Exchange exchange) {
         Message m = exchange.getMessage();
@@ -89,7 +95,8 @@ public final class RecordOutbound implements Processor {
                 AuditEvent.ok("submission-received", actor, partner.id(), id, caseId, requestType).withLegal(legal, purpose),
                 AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,
-                        "agreement " + partner.agreementId() + " v" + partner.agreementVersion() + " sha256 " + partner.policyDigest()),
+                        "agreement " + partner.agreementId() + " v" + partner.agreementVersion() + " sha256 " + partner.policyDigest() + ": "
+                                + org.cmag.policy.Minimisation.summary(decisions(exchange))),
                 AuditEvent.ok("message-sealed", "gateway", partner.id(), id, caseId,
                         partner.security().signature() + " + " + partner.security().content() + "/" + partner.security().keyTransport())
                         .withDigest(digest),

@@ -1,0 +1,53 @@
+package org.cmag.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cmag.exchange.ExchangeCodec;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** Applies the agreement's field rules to every WCO Declaration of an outgoing message (requests and answers alike). */
+public final class Minimisation {
+    private final Minimiser minimiser;
+
+    public Minimisation(Minimiser minimiser) {
+        this.minimiser = minimiser;
+    }
+
+    public List<Minimiser.Decision> apply(Document message, Partner partner, String requestType) {
+        List<Element> declarations = new ArrayList<>();
+        for (String name : new String[] {"Declaration", "FullDeclaration"}) {
+            NodeList list = message.getElementsByTagNameNS(ExchangeCodec.NS, name);
+            for (int i = 0; i < list.getLength(); i++) {
+                declarations.add((Element) list.item(i));
+            }
+        }
+        List<FieldRule> rules = partner.fieldRules(requestType);
+        List<Minimiser.Decision> decisions = new ArrayList<>();
+        for (Element d : declarations) {
+            decisions.addAll(minimiser.apply(d, rules, partner.agreementId()));
+        }
+        return decisions;
+    }
+
+    /** An audit line: counts per action and the pointers of what did not leave unchanged (never values). */
+    public static String summary(List<Minimiser.Decision> decisions) {
+        if (decisions.isEmpty()) {
+            return "no declaration data";
+        }
+        java.util.Map<FieldAction, java.util.Map<String, Integer>> by = new java.util.EnumMap<>(FieldAction.class);
+        for (Minimiser.Decision d : decisions) {
+            by.computeIfAbsent(d.action(), a -> new java.util.TreeMap<>()).merge(d.pointer(), 1, Integer::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (var e : by.entrySet()) {
+            int n = e.getValue().values().stream().mapToInt(Integer::intValue).sum();
+            sb.append(sb.length() == 0 ? "" : "; ").append(e.getKey().name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(n);
+            if (e.getKey() != FieldAction.KEEP) {
+                sb.append(' ').append(e.getValue().keySet());
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -20,6 +20,8 @@ public final class Cli {
               start           run one gateway as a service (embedded Artemis, H2, development keys)
               translate       WCO DEC-DMS or national JSON declaration -> WCO-aligned exchange payload
               case list|show  the assistance cases of a gateway and their timelines
+              policy check    validate agreement files offline
+              policy explain  what would leave the country for a declaration, partner and request type
               message seal    sign and encrypt an exchange message with the development keys
               message open    decrypt and verify a sealed message, printing every check
               bench           end-to-end throughput between two gateways vs. the raw crypto ceiling
@@ -61,6 +63,7 @@ public final class Cli {
                 case "health" -> new HealthCommand(out).run(rest);
                 case "translate" -> new TranslateCommand(out, err).run(rest);
                 case "case" -> new CaseCommand(out).run(rest);
+                case "policy" -> new PolicyCommand(out).run(rest);
                 default -> {
                     err.println("Unknown command '" + args[0] + "'.");
                     err.print(USAGE);

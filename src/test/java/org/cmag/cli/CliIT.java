@@ -87,7 +87,7 @@ class CliIT {
     @Test
     void everyCommandAnswersHelpAndBadUsageExitsTwo() throws Exception {
         for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"start", "--help"}, {"message", "--help"},
-            {"bench", "--help"}, {"health", "--help"}, {"translate", "--help"}, {"case", "--help"}}) {
+            {"bench", "--help"}, {"health", "--help"}, {"translate", "--help"}, {"case", "--help"}, {"policy", "--help"}}) {
             Run run = cmag(Duration.ofSeconds(60), cmd);
             assertThat(run.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(run.out()).contains("Usage");
@@ -166,6 +166,37 @@ class CliIT {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.out()).contains("error schema_invalid").containsPattern("line \\d+, column \\d+").contains("[WCO 42A:017]")
                 .contains("[at /MetaData/Declaration/FunctionCode]").doesNotContain("Exception");
+    }
+
+    @Test
+    void policyCheckAndExplainShowWhatLeavesTheCountry() throws Exception {
+        Run check = cmag(Duration.ofSeconds(60), "policy", "check");
+        assertThat(check.exit()).as(check.out()).isZero();
+        assertThat(check.out()).contains("2 agreement(s) valid").contains("partner DE, agreement EU-515-97-DE");
+
+        Path broken = dir.resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("XX.yaml"), new String(getClass().getClassLoader()
+                .getResourceAsStream("policies/partners/DE.yaml").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("action: pseudonymise", "action: shred"));
+        Run bad = cmag(Duration.ofSeconds(60), "policy", "check", broken.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.out()).contains("error configuration").contains("XX.yaml: field fieldRules.default[11].action 'shred'");
+
+        Path json = dir.resolve("declaration.json");
+        var example = new com.fasterxml.jackson.databind.ObjectMapper().readTree(getClass().getClassLoader()
+                .getResourceAsStream("examples/assistance-request.json"));
+        Files.writeString(json, example.get("declarations").get(0).toString());
+        Run explain = cmag(Duration.ofSeconds(60), "policy", "explain", "--partner", "DE", "--type", "VERIFICATION_OF_ORIGIN", "--in",
+                json.toString());
+        assertThat(explain.exit()).as(explain.out()).isZero();
+        assertThat(explain.out()).contains("Disclosure preview: VERIFICATION_OF_ORIGIN to DE under agreement EU-515-97-DE")
+                .containsPattern("KEEP +42A:D026 +Declaration/FunctionalReferenceID")
+                .containsPattern("GENERALISE +42A:109 +Declaration/InvoiceAmount")
+                .containsPattern("PSEUDONYMISE +42A/67A/74A:R038")
+                .containsPattern("DROP +42A/67A/74A:R037 +Declaration/GoodsShipment/Importer/Name +default deny")
+                .contains("Payload that would leave the country:").doesNotContain("Fietsonderdelen BV")
+                .doesNotContain("NL123456789");
     }
 
     @Test

@@ -16,6 +16,8 @@ public enum ErrorCode {
     REQUEST_TYPE_NOT_PERMITTED("request_type_not_permitted", FaultSide.CLIENT, 422, "The agreement does not permit this request type"),
     LEGAL_BASIS_NOT_PERMITTED("legal_basis_not_permitted", FaultSide.CLIENT, 422, "The agreement does not cover this legal basis"),
     NOT_FOUND("not_found", FaultSide.CLIENT, 404, "No such resource"),
+    MANUAL_RELEASE_REQUIRED("manual_release_required", FaultSide.CLIENT, 422,
+            "The agreement holds messages whose free text contains personal data for manual release"),
     CASE_UNKNOWN("case_unknown", FaultSide.CLIENT, 404, "No assistance case with this reference"),
     CASE_CLOSED("case_closed", FaultSide.CLIENT, 409, "The assistance case is closed or withdrawn"),
     CASE_TRANSITION_NOT_ALLOWED("case_transition_not_allowed", FaultSide.CLIENT, 409,

@@ -7,9 +7,13 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** Applies the agreement's field rules to every WCO Declaration of an outgoing message (requests and answers alike). */
+/**
+ * Applies the agreement's field rules, then the free-text guard, to every WCO Declaration of an outgoing message
+ * (requests and answers alike).
+ */
 public final class Minimisation {
     private final Minimiser minimiser;
+    private final FreeTextGuard guard = new FreeTextGuard();
 
     public Minimisation(Minimiser minimiser) {
         this.minimiser = minimiser;
@@ -27,6 +31,10 @@ public final class Minimisation {
         List<Minimiser.Decision> decisions = new ArrayList<>();
         for (Element d : declarations) {
             decisions.addAll(minimiser.apply(d, rules, partner.agreementId()));
+            for (FreeTextGuard.Finding f : guard.apply(d, partner.freeText())) {
+                decisions.add(new Minimiser.Decision("free-text:" + f.element(), f.element(),
+                        partner.freeText() == FreeTextGuard.Action.DROP ? FieldAction.DROP : FieldAction.MASK, f.kind()));
+            }
         }
         return decisions;
     }

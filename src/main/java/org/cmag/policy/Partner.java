@@ -24,6 +24,7 @@ public record Partner(
         java.util.Map<String, java.time.Period> deadlines,
         int reminderPercent,
         java.util.Map<String, List<FieldRule>> fieldRules,
+        FreeTextGuard.Action freeText,
         Channel channel,
         String restEndpoint,
         String soapEndpoint,

@@ -200,12 +200,14 @@ public final class PartnerRegistry {
         }
         int reminderPercent = f.raw("agreement.reminderPercent") == null ? 80 : f.integer("agreement.reminderPercent");
         Map<String, List<FieldRule>> fieldRules = FieldRules.compile(s.name(), f.raw("fieldRules"), REQUEST_TYPES);
+        FreeTextGuard.Action freeText = f.raw("freeText") == null ? FreeTextGuard.Action.MASK
+                : f.enumValue("freeText", f.text("freeText"), FreeTextGuard.Action.class);
         if (reminderPercent < 1 || reminderPercent > 99) {
             throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.reminderPercent must be 1..99");
         }
         return new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
                 f.text("agreement.version"), sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
-                f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, fieldRules, channel, rest, soap, profile,
+                f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, fieldRules, freeText, channel, rest, soap, profile,
                 f.text("security.certificates.signing"), f.text("security.certificates.encryption"), handling);
     }
 

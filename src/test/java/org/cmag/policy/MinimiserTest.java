@@ -149,6 +149,32 @@ class MinimiserTest {
                 .containsKey("default");
     }
 
+    @Test
+    void freeTextWithPersonalDataIsMaskedDroppedOrHeldAsTheAgreementSays() throws Exception {
+        String text = "Bicycle frames; contact Jan at +49 421 7654321 or jan.smit@example.com, importer NL123456789012";
+        for (FreeTextGuard.Action action : FreeTextGuard.Action.values()) {
+            Element d = exampleDeclaration();
+            var desc = (Element) d.getElementsByTagNameNS(ExchangeCodec.NS, "Description").item(0);
+            desc.setTextContent(text);
+            if (action == FreeTextGuard.Action.HOLD) {
+                assertThatThrownBy(() -> new FreeTextGuard().apply(d, action)).isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MANUAL_RELEASE_REQUIRED));
+                continue;
+            }
+            List<FreeTextGuard.Finding> findings = new FreeTextGuard().apply(d, action);
+            assertThat(findings).extracting(FreeTextGuard.Finding::kind).containsExactly("e-mail address", "phone number", "identifier");
+            String out = xml(d);
+            assertThat(out).doesNotContain("jan.smit@example.com").doesNotContain("7654321").doesNotContain("NL123456789012");
+            if (action == FreeTextGuard.Action.MASK) {
+                assertThat(out).contains("Bicycle frames; contact Jan at [PHONE-NUMBER] or [E-MAIL-ADDRESS], importer [IDENTIFIER]");
+            } else {
+                assertThat(out).doesNotContain("<Description>");
+            }
+        }
+        Element clean = exampleDeclaration();
+        assertThat(new FreeTextGuard().apply(clean, FreeTextGuard.Action.HOLD)).as("ordinary goods descriptions pass").isEmpty();
+    }
+
     private static void expect(Object rules, String fragment) {
         assertThatThrownBy(() -> FieldRules.compile("agreement.yaml", rules, PartnerRegistry.REQUEST_TYPES))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {

@@ -50,33 +50,30 @@ public final class NationalRequestParser {
         if (root == null || !root.isObject()) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "The body must be a JSON object", "");
         }
-        onlyKnown(root, "", ROOT);
+        JsonFields.onlyKnown(root, "", ROOT);
         JsonNode legal = object(root, "", "legalBasis", true);
-        onlyKnown(legal, "/legalBasis", LEGAL_BASIS);
-        String requestType = text(root, "", "requestType", true, 40);
+        JsonFields.onlyKnown(legal, "/legalBasis", LEGAL_BASIS);
+        String requestType = JsonFields.text(root, "", "requestType", true, 40);
         if (!REQUEST_TYPES.contains(requestType)) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "requestType '" + requestType + "' is not one of "
                     + new java.util.TreeSet<>(REQUEST_TYPES), "/requestType");
         }
-        String related = text(root, "", "relatedRequestId", false, 70);
+        String related = JsonFields.text(root, "", "relatedRequestId", false, 70);
         if (related != null && !related.matches(IDENTIFIER)) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "relatedRequestId may contain letters, digits and . _ : - only", "/relatedRequestId");
         }
         return new NationalRequest(
-                pattern(text(root, "", "partner", true, 35), "/partner", "[A-Z0-9][A-Z0-9\\-]{1,34}", "an upper-case authority id such as DE"),
+                pattern(JsonFields.text(root, "", "partner", true, 35), "/partner", "[A-Z0-9][A-Z0-9\\-]{1,34}", "an upper-case authority id such as DE"),
                 requestType,
-                text(legal, "/legalBasis", "instrument", true, 256),
-                text(legal, "/legalBasis", "article", false, 35),
-                text(root, "", "purpose", true, 256),
+                JsonFields.text(legal, "/legalBasis", "instrument", true, 256),
+                JsonFields.text(legal, "/legalBasis", "article", false, 35),
+                JsonFields.text(root, "", "purpose", true, 256),
                 related,
-                text(root, "", "factsSummary", false, 4000),
+                JsonFields.text(root, "", "factsSummary", false, 4000),
                 objects(root, "", "declarations", 100),
                 strings(root, "", "wcoDeclarations", 100));
     }
 
-    private static String country(String v, String pointer) {
-        return v == null ? null : pattern(v, pointer, "[A-Z]{2}", "an ISO 3166 alpha-2 code");
-    }
 
     private static String pattern(String v, String pointer, String regex, String what) {
         if (!v.matches(regex)) {
@@ -85,19 +82,7 @@ public final class NationalRequestParser {
         return v;
     }
 
-    private static void onlyKnown(JsonNode n, String at, Set<String> known) {
-        for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
-            String name = it.next();
-            if (!known.contains(name)) {
-                throw new GatewayException(ErrorCode.UNKNOWN_FIELD, "Field '" + name + "' is not defined here; allowed: "
-                        + new java.util.TreeSet<>(known), at + "/" + escape(name));
-            }
-        }
-    }
 
-    private static String escape(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
-    }
 
     private static JsonNode object(JsonNode parent, String at, String field, boolean required) {
         JsonNode n = parent.get(field);
@@ -113,32 +98,6 @@ public final class NationalRequestParser {
         return n;
     }
 
-    private static String text(JsonNode parent, String at, String field, boolean required, int maxLength) {
-        JsonNode n = parent.get(field);
-        String pointer = at + "/" + field;
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw new GatewayException(ErrorCode.MISSING_FIELD, field + " is required", pointer);
-            }
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " must be a string", pointer);
-        }
-        String v = n.textValue().strip();
-        if (v.isEmpty()) {
-            throw new GatewayException(required ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD, field + " must not be empty", pointer);
-        }
-        if (v.length() > maxLength) {
-            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " is longer than " + maxLength + " characters", pointer);
-        }
-        // what XML 1.0 cannot carry: control characters, unpaired surrogates (codePoints() yields them as is), U+FFFE/U+FFFF
-        if (v.codePoints().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t'
-                || c >= 0xD800 && c <= 0xDFFF || c == 0xFFFE || c == 0xFFFF)) {
-            throw new GatewayException(ErrorCode.INVALID_FIELD, field + " contains control characters or non-characters", pointer);
-        }
-        return v;
-    }
 
     /** Declaration objects, checked field by field later against the WCO path table (pointers stay exact). */
     private static List<JsonNode> objects(JsonNode parent, String at, String field, int max) {

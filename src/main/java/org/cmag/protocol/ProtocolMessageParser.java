@@ -1,15 +1,16 @@
 package org.cmag.protocol;
 
-import static org.cmag.protocol.JsonFields.bool;
-import static org.cmag.protocol.JsonFields.code;
-import static org.cmag.protocol.JsonFields.codes;
-import static org.cmag.protocol.JsonFields.date;
-import static org.cmag.protocol.JsonFields.documents;
-import static org.cmag.protocol.JsonFields.identifier;
-import static org.cmag.protocol.JsonFields.objects;
-import static org.cmag.protocol.JsonFields.onlyKnown;
-import static org.cmag.protocol.JsonFields.text;
-import static org.cmag.protocol.JsonFields.texts;
+import org.cmag.national.JsonFields;
+import static org.cmag.national.JsonFields.bool;
+import static org.cmag.national.JsonFields.code;
+import static org.cmag.national.JsonFields.codes;
+import static org.cmag.national.JsonFields.date;
+import static org.cmag.national.JsonFields.documents;
+import static org.cmag.national.JsonFields.identifier;
+import static org.cmag.national.JsonFields.objects;
+import static org.cmag.national.JsonFields.onlyKnown;
+import static org.cmag.national.JsonFields.text;
+import static org.cmag.national.JsonFields.texts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package org.cmag.protocol;
+package org.cmag.national;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,19 +24,19 @@ import org.cmag.error.GatewayException;
  * {@link GatewayException} with a stable code ({@code malformed_json}, {@code missing_field}, {@code invalid_field},
  * {@code unknown_field}) and the JSON pointer of the field. {@code at} is the pointer of the object read from.
  */
-final class JsonFields {
-    static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._:\\-]{1,70}");
+public final class JsonFields {
+    public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._:\\-]{1,70}");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private final ObjectMapper mapper;
 
-    JsonFields() {
+    public JsonFields() {
         this.mapper = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
     }
 
     /** The body as a JSON object. */
-    JsonNode readObject(byte[] json) {
+    public JsonNode readObject(byte[] json) {
         JsonNode root;
         try {
             root = mapper.readTree(json);
@@ -52,7 +52,7 @@ final class JsonFields {
         return root;
     }
 
-    static void onlyKnown(JsonNode n, String at, Set<String> known) {
+    public static void onlyKnown(JsonNode n, String at, Set<String> known) {
         for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
             String name = it.next();
             if (!known.contains(name)) {
@@ -62,7 +62,7 @@ final class JsonFields {
         }
     }
 
-    static String escape(String name) {
+    public static String escape(String name) {
         return name.replace("~", "~0").replace("/", "~1");
     }
 
@@ -77,7 +77,7 @@ final class JsonFields {
         return n;
     }
 
-    static String text(JsonNode parent, String at, String field, boolean required, int maxLength) {
+    public static String text(JsonNode parent, String at, String field, boolean required, int maxLength) {
         JsonNode n = present(parent, at, field, required);
         return n == null ? null : textValue(n, at + "/" + field, field, required, maxLength);
     }
@@ -102,7 +102,7 @@ final class JsonFields {
     }
 
     /** A message identifier as the exchange schema's IdentifierType allows it. */
-    static String identifier(JsonNode parent, String at, String field, boolean required) {
+    public static String identifier(JsonNode parent, String at, String field, boolean required) {
         String v = text(parent, at, field, required, 70);
         if (v != null && !IDENTIFIER.matcher(v).matches()) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, field + " may contain letters, digits and . _ : - only", at + "/" + field);
@@ -111,7 +111,7 @@ final class JsonFields {
     }
 
     /** A calendar date YYYY-MM-DD. */
-    static LocalDate date(JsonNode parent, String at, String field, boolean required) {
+    public static LocalDate date(JsonNode parent, String at, String field, boolean required) {
         JsonNode n = present(parent, at, field, required);
         if (n == null) {
             return null;
@@ -127,7 +127,7 @@ final class JsonFields {
         }
     }
 
-    static Boolean bool(JsonNode parent, String at, String field, boolean required) {
+    public static Boolean bool(JsonNode parent, String at, String field, boolean required) {
         JsonNode n = present(parent, at, field, required);
         if (n == null) {
             return null;
@@ -139,7 +139,7 @@ final class JsonFields {
     }
 
     /** One of the allowed constants of an enum, by name. */
-    static <E extends Enum<E>> E code(JsonNode parent, String at, String field, boolean required, Set<E> allowed) {
+    public static <E extends Enum<E>> E code(JsonNode parent, String at, String field, boolean required, Set<E> allowed) {
         JsonNode n = present(parent, at, field, required);
         return n == null ? null : codeValue(n, at + "/" + field, field, allowed);
     }
@@ -159,17 +159,17 @@ final class JsonFields {
     }
 
     /** An array of constants; absent is empty unless required, present it has 1..max entries. */
-    static <E extends Enum<E>> List<E> codes(JsonNode parent, String at, String field, boolean required, int max, Set<E> allowed) {
+    public static <E extends Enum<E>> List<E> codes(JsonNode parent, String at, String field, boolean required, int max, Set<E> allowed) {
         return list(parent, at, field, required, max, (n, p) -> codeValue(n, p, field + " entries", allowed));
     }
 
     /** An array of strings of at most maxLength characters each. */
-    static List<String> texts(JsonNode parent, String at, String field, boolean required, int max, int maxLength) {
+    public static List<String> texts(JsonNode parent, String at, String field, boolean required, int max, int maxLength) {
         return list(parent, at, field, required, max, (n, p) -> textValue(n, p, field + " entries", true, maxLength));
     }
 
     /** XML documents as strings (translated and schema-checked later). */
-    static List<String> documents(JsonNode parent, String at, String field, int max, String what) {
+    public static List<String> documents(JsonNode parent, String at, String field, int max, String what) {
         return list(parent, at, field, false, max, (n, p) -> {
             if (!n.isTextual() || n.textValue().isBlank()) {
                 throw new GatewayException(ErrorCode.INVALID_FIELD, field + " entries must be " + what + " XML documents as strings", p);
@@ -179,7 +179,7 @@ final class JsonFields {
     }
 
     /** Objects, each read by {@code item} with its pointer. */
-    static <T> List<T> objects(JsonNode parent, String at, String field, boolean required, int max, BiFunction<JsonNode, String, T> item) {
+    public static <T> List<T> objects(JsonNode parent, String at, String field, boolean required, int max, BiFunction<JsonNode, String, T> item) {
         return list(parent, at, field, required, max, (n, p) -> {
             if (!n.isObject()) {
                 throw new GatewayException(ErrorCode.INVALID_FIELD, field + " entries must be objects", p);

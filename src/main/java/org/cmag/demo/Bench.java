@@ -207,7 +207,7 @@ public final class Bench {
                     .append("\"origin\":[{\"countryCode\":\"CN\",\"typeCode\":\"1\"}]}");
         }
         String json = "{\"partner\":\"DE\",\"requestType\":\"VERIFICATION_OF_DECLARATION\",\"legalBasis\":{\"instrument\":"
-                + "\"EU-REG-515-97\",\"article\":\"4\"},\"purpose\":\"Verify the customs value and origin declared on import\","
+                + "\"EU-REG-515-97\",\"article\":\"4\"},\"purpose\":\"Verify the customs value and origin declared on import\",\"purposeCode\":\"CUSTOMS_VALUE\","
                 + "\"factsSummary\":\"Declared value per kilo is far below comparable imports.\",\"declarations\":[{"
                 + "\"functionalReferenceID\":\"LRN-2026-000123\",\"id\":\"26NL0000000000A1B2\",\"typeCode\":\"IMZ\","
                 + "\"declarationOfficeID\":\"NL000396\",\"invoiceAmount\":{\"value\":\"18250.00\",\"currencyID\":\"EUR\"},"

@@ -14,6 +14,7 @@ public enum ErrorCode {
     MESSAGE_TOO_LARGE("message_too_large", FaultSide.CLIENT, 413, "The message exceeds the configured size limit"),
     UNKNOWN_PARTNER("unknown_partner", FaultSide.CLIENT, 422, "The partner administration is not in the partner registry"),
     REQUEST_TYPE_NOT_PERMITTED("request_type_not_permitted", FaultSide.CLIENT, 422, "The agreement does not permit this request type"),
+    PURPOSE_NOT_PERMITTED("purpose_not_permitted", FaultSide.CLIENT, 422, "The agreement does not cover this purpose"),
     LEGAL_BASIS_NOT_PERMITTED("legal_basis_not_permitted", FaultSide.CLIENT, 422, "The agreement does not cover this legal basis"),
     NOT_FOUND("not_found", FaultSide.CLIENT, 404, "No such resource"),
     MANUAL_RELEASE_REQUIRED("manual_release_required", FaultSide.CLIENT, 422,

@@ -43,6 +43,6 @@ public final class RequestTranslator {
         BodyType body = new BodyType();
         body.setAssistanceRequest(req);
         return envelopes.message(partner, caseId, null, MessageTypeCode.ASSISTANCE_REQUEST, r.legalInstrument(), r.legalArticle(),
-                List.of(r.purpose()), now, body);
+                List.of(r.headerPurpose()), now, body);
     }
 }

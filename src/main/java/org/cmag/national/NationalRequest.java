@@ -18,4 +18,17 @@ public record NationalRequest(
         String relatedRequestId,
         String factsSummary,
         List<JsonNode> declarations,
-        List<String> wcoDeclarations) {}
+        List<String> wcoDeclarations,
+        String purposeCode) {
+
+    /** A request without a purpose code (agreements that list no purposes). */
+    public NationalRequest(String partner, String requestType, String legalInstrument, String legalArticle, String purpose,
+            String relatedRequestId, String factsSummary, List<JsonNode> declarations, List<String> wcoDeclarations) {
+        this(partner, requestType, legalInstrument, legalArticle, purpose, relatedRequestId, factsSummary, declarations, wcoDeclarations, null);
+    }
+
+    /** The purpose as the message header carries it: {@code CODE: text} when a purpose code is given. */
+    public String headerPurpose() {
+        return purposeCode == null ? purpose : purposeCode + ": " + purpose;
+    }
+}

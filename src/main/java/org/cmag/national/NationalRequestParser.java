@@ -24,7 +24,7 @@ public final class NationalRequestParser {
     static final Set<String> REQUEST_TYPES = Set.of("INFORMATION", "VERIFICATION_OF_DECLARATION", "VERIFICATION_OF_ORIGIN",
             "VERIFICATION_OF_DOCUMENTS", "SURVEILLANCE", "ENQUIRY", "NOTIFICATION", "SPONTANEOUS_INFORMATION");
 
-    static final Set<String> ROOT = Set.of("partner", "requestType", "legalBasis", "purpose", "relatedRequestId",
+    static final Set<String> ROOT = Set.of("partner", "requestType", "legalBasis", "purpose", "purposeCode", "relatedRequestId",
             "factsSummary", "declarations", "wcoDeclarations");
     static final Set<String> LEGAL_BASIS = Set.of("instrument", "article");
 
@@ -71,9 +71,14 @@ public final class NationalRequestParser {
                 related,
                 JsonFields.text(root, "", "factsSummary", false, 4000),
                 objects(root, "", "declarations", 100),
-                strings(root, "", "wcoDeclarations", 100));
+                strings(root, "", "wcoDeclarations", 100),
+                purposeCode(JsonFields.text(root, "", "purposeCode", false, 40)));
     }
 
+
+    private static String purposeCode(String code) {
+        return code == null ? null : pattern(code, "/purposeCode", "[A-Z][A-Z0-9_]{1,39}", "an upper-case purpose code of the agreement");
+    }
 
     private static String pattern(String v, String pointer, String regex, String what) {
         if (!v.matches(regex)) {

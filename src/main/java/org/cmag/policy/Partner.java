@@ -23,6 +23,7 @@ public record Partner(
         int retentionYears,
         java.util.Map<String, java.time.Period> deadlines,
         int reminderPercent,
+        java.util.Map<String, String> purposes,
         java.util.Map<String, List<FieldRule>> fieldRules,
         FreeTextGuard.Action freeText,
         Channel channel,

@@ -199,6 +199,21 @@ public final class PartnerRegistry {
             }
         }
         int reminderPercent = f.raw("agreement.reminderPercent") == null ? 80 : f.integer("agreement.reminderPercent");
+        Map<String, String> purposes = new java.util.LinkedHashMap<>();
+        int pn = 0;
+        for (Object o : f.optionalList("agreement.purposes")) {
+            Fields purpose = f.child("agreement.purposes[" + pn + "]", o);
+            String code = purpose.text("code");
+            if (!code.matches("[A-Z][A-Z0-9_]{1,39}")) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.purposes[" + pn + "].code '" + code
+                        + "' must be an upper-case code");
+            }
+            if (purposes.put(code, purpose.text("title")) != null) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.purposes[" + pn + "].code " + code
+                        + " is listed twice");
+            }
+            pn++;
+        }
         Map<String, List<FieldRule>> fieldRules = FieldRules.compile(s.name(), f.raw("fieldRules"), REQUEST_TYPES);
         FreeTextGuard.Action freeText = f.raw("freeText") == null ? FreeTextGuard.Action.MASK
                 : f.enumValue("freeText", f.text("freeText"), FreeTextGuard.Action.class);
@@ -207,7 +222,7 @@ public final class PartnerRegistry {
         }
         return new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
                 f.text("agreement.version"), sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
-                f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, fieldRules, freeText, channel, rest, soap, profile,
+                f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, Map.copyOf(purposes), fieldRules, freeText, channel, rest, soap, profile,
                 f.text("security.certificates.signing"), f.text("security.certificates.encryption"), handling);
     }
 

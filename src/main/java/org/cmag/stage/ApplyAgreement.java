@@ -34,6 +34,11 @@ public final class ApplyAgreement implements Processor {
             throw new GatewayException(ErrorCode.LEGAL_BASIS_NOT_PERMITTED, "Agreement " + partner.agreementId()
                     + " does not cover " + Headers.legalBasis(request.legalInstrument(), request.legalArticle()), "/legalBasis");
         }
+        if (!partner.purposes().isEmpty() && (request.purposeCode() == null || !partner.purposes().containsKey(request.purposeCode()))) {
+            throw new GatewayException(ErrorCode.PURPOSE_NOT_PERMITTED, "Agreement " + partner.agreementId() + " covers the purposes "
+                    + new java.util.TreeSet<>(partner.purposes().keySet()) + (request.purposeCode() == null ? "; give purposeCode"
+                    : ", not " + request.purposeCode()), "/purposeCode");
+        }
         exchange.setProperty(DECISIONS, minimisation.apply(exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class),
                 partner, request.requestType()));
     }

@@ -65,7 +65,7 @@ public final class TranslateRequest implements Processor {
         out.setHeader(GatewayHeaders.MESSAGE_TYPE, h.getMessageType().value());
         out.setHeader(GatewayHeaders.REQUEST_TYPE, request.requestType());
         out.setHeader(GatewayHeaders.LEGAL_BASIS, Headers.legalBasis(request.legalInstrument(), request.legalArticle()));
-        out.setHeader(GatewayHeaders.PURPOSE, request.purpose());
+        out.setHeader(GatewayHeaders.PURPOSE, request.headerPurpose());
     }
 
     private static void add(Document doc, Element assistance, DeclarationTranslator.Translation t, List<Unmapped> unmapped) {

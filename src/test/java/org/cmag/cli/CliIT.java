@@ -118,7 +118,7 @@ class CliIT {
                 .contains("check schema          ok").contains("OPENED NL-");
 
         Path tampered = dir.resolve("tampered.xml");
-        Files.writeString(tampered, Files.readString(sealed).replace("<Purpose>Verify", "<Purpose>Verifz"));
+        Files.writeString(tampered, Files.readString(sealed).replace("<Purpose>CUSTOMS_VALUE: Verify", "<Purpose>CUSTOMS_VALUE: Verifz"));
         Run bad = cmag(Duration.ofSeconds(60), "message", "open", "--as", "DE", "--in", tampered.toString(), "--pki", pki.toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.out()).contains("FAILED signature_invalid").doesNotContain("OPENED");

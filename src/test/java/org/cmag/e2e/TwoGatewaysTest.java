@@ -211,6 +211,21 @@ class TwoGatewaysTest {
 
     @Test
     @Order(3)
+    void aRequestOutsideTheAgreementsPurposesIsRefusedBeforeSigning() {
+        int before = pair.nl().outbound().count("QUEUED") + pair.nl().outbound().count("DELIVERED");
+        String json = new String(example, StandardCharsets.UTF_8);
+        HttpResponse<String> missing = pair.submit(json.replace("\"purposeCode\": \"CUSTOMS_VALUE\",", "").getBytes(StandardCharsets.UTF_8));
+        assertThat(missing.statusCode()).as(missing.body()).isEqualTo(422);
+        assertThat(missing.body()).contains("\"code\":\"purpose_not_permitted\"").contains("\"pointer\":\"/purposeCode\"");
+        HttpResponse<String> other = pair.submit(json.replace("CUSTOMS_VALUE", "TAX_COLLECTION").getBytes(StandardCharsets.UTF_8));
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(other.body()).contains("purpose_not_permitted").contains("not TAX_COLLECTION");
+        assertThat(pair.nl().outbound().count("QUEUED") + pair.nl().outbound().count("DELIVERED")).isEqualTo(before);
+        assertThat(deNational.receive(300)).isNull();
+    }
+
+    @Test
+    @Order(3)
     void notJsonAndUnknownPartnerAreRejectedWithTheirCodes() {
         HttpResponse<String> notJson = pair.submit("{\"partner\": \"DE\",".getBytes(StandardCharsets.UTF_8));
         assertThat(notJson.statusCode()).isEqualTo(400);
@@ -267,7 +282,7 @@ class TwoGatewaysTest {
         Sealing sealing = new Sealing(pair.nl());
         ExchangeMessageType message = sealing.message(example);
         String sealed = sealing.serialize(sealing.seal(message));
-        String tampered = sealed.replace("<Purpose>Verify", "<Purpose>Verifz");
+        String tampered = sealed.replace("<Purpose>CUSTOMS_VALUE: Verify", "<Purpose>CUSTOMS_VALUE: Verifz");
         assertThat(tampered).isNotEqualTo(sealed);
 
         assertRejectedAfterReceipt(message.getHeader().getMessageID(), tampered, "signature_invalid");

@@ -92,9 +92,9 @@ class RequestTranslatorTest {
         HeaderType h = received.getHeader();
         assertThat(h.getLegalBasis().getInstrument()).isEqualTo(request.legalInstrument());
         assertThat(h.getLegalBasis().getArticle()).isEqualTo(request.legalArticle());
-        assertThat(h.getPurpose()).containsExactly(request.purpose());
+        assertThat(h.getPurpose()).containsExactly(request.purposeCode() + ": " + request.purpose());
         assertThat(text(root, "Header/LegalBasis/Instrument")).isEqualTo(request.legalInstrument());
-        assertThat(text(root, "Header/Purpose")).isEqualTo(request.purpose());
+        assertThat(text(root, "Header/Purpose")).isEqualTo("CUSTOMS_VALUE: " + request.purpose());
     }
 
     @Test

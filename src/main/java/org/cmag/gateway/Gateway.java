@@ -151,6 +151,9 @@ public final class Gateway implements AutoCloseable {
             org.cmag.policy.Minimisation minimisation = new org.cmag.policy.Minimisation(
                     new org.cmag.policy.Minimiser(wcoPaths, pseudonymKey(config)));
             main.bind("applyAgreement", new ApplyAgreement(minimisation));
+            main.bind("policyExplain", new org.cmag.stage.PolicyExplain(registry, declarations,
+                    new org.cmag.policy.Minimiser(wcoPaths, ("policy-explain-preview-key-" + ownId).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    xml));
             main.bind("signMessage", new SignMessage(security, keys));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));

@@ -358,7 +358,7 @@ class TwoGatewaysTest {
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
                 "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
-                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback");
+                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},
@@ -394,6 +394,22 @@ class TwoGatewaysTest {
             }
         }
         assertThat(r.body()).contains("/api/v1/cases/{caseId}/messages:");
+    }
+
+    @Test
+    @Order(8)
+    void legalOfficersPreviewWhatWouldLeaveTheCountry() throws Exception {
+        var declaration = new com.fasterxml.jackson.databind.ObjectMapper().readTree(example).get("declarations").get(0).toString();
+        HttpResponse<String> r = pair.post(pair.nl().httpBase() + "/api/v1/policy/explain?partner=DE&type=VERIFICATION_OF_ORIGIN",
+                "application/json", declaration.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        var out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        assertThat(out.get("summary").asText()).contains("drop 1 [42A/67A/74A:R037]").contains("pseudonymise 1 [42A/67A/74A:R038]");
+        assertThat(out.get("payload").asText()).doesNotContain("Fietsonderdelen BV").contains("Fahrradteile Export GmbH");
+        HttpResponse<String> badType = pair.post(pair.nl().httpBase() + "/api/v1/policy/explain?partner=DE&type=SMUGGLING",
+                "application/json", declaration.getBytes(StandardCharsets.UTF_8));
+        assertThat(badType.statusCode()).isEqualTo(422);
+        assertThat(badType.body()).contains("\"pointer\":\"type\"");
     }
 
     @Test

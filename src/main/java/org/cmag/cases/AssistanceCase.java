@@ -19,4 +19,13 @@ public record AssistanceCase(
         Instant reminderAt,
         LocalDate postponedUntil,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    /** A case about to be opened by its request, with the agreement's deadline for the request type. */
+    public static AssistanceCase opening(String caseId, CaseRole role, org.cmag.policy.Partner partner, String requestType, String legalBasis,
+            String purpose, String requestMessageId, String relatedRequestId, Instant now) {
+        Deadlines d = Deadlines.of(partner, requestType, now);
+        return new AssistanceCase(caseId, role, partner.id(), requestType, legalBasis, purpose, requestMessageId, relatedRequestId, null,
+                false, d.dueAt(), d.reminderAt(), null, now, now);
+    }
+}

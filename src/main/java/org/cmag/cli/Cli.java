@@ -76,6 +76,11 @@ public final class Cli {
         } catch (GatewayException e) {
             err.println("error " + e.errorCode().code() + ": " + e.detail() + (e.pointer() == null ? "" : " [at " + e.pointer() + "]"));
             return 2;
+        } catch (RuntimeException e) {
+            // unexpected: one line for the operator, the trace only at debug level
+            err.println("error internal: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            org.slf4j.LoggerFactory.getLogger(Cli.class).debug("command failed", e);
+            return 1;
         }
     }
 }

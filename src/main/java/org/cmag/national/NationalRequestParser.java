@@ -1,13 +1,7 @@
 package org.cmag.national;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -28,28 +22,10 @@ public final class NationalRequestParser {
             "factsSummary", "declarations", "wcoDeclarations");
     static final Set<String> LEGAL_BASIS = Set.of("instrument", "article");
 
-    private static final String IDENTIFIER = "[A-Za-z0-9._:\\-]{1,70}";
+    private final JsonFields json = new JsonFields();
 
-    private final ObjectMapper mapper;
-
-    public NationalRequestParser() {
-        this.mapper = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
-    }
-
-    public NationalRequest parse(byte[] json) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new GatewayException(ErrorCode.MALFORMED_JSON, "The body is not well-formed JSON" + where + ": " + e.getOriginalMessage(), "");
-        } catch (java.io.IOException e) {
-            throw new GatewayException(ErrorCode.MALFORMED_JSON, "The body could not be read as JSON", "");
-        }
-        if (root == null || !root.isObject()) {
-            throw new GatewayException(ErrorCode.INVALID_FIELD, "The body must be a JSON object", "");
-        }
+    public NationalRequest parse(byte[] body) {
+        JsonNode root = json.readObject(body);
         JsonFields.onlyKnown(root, "", ROOT);
         JsonNode legal = object(root, "", "legalBasis", true);
         JsonFields.onlyKnown(legal, "/legalBasis", LEGAL_BASIS);
@@ -59,7 +35,7 @@ public final class NationalRequestParser {
                     + new java.util.TreeSet<>(REQUEST_TYPES), "/requestType");
         }
         String related = JsonFields.text(root, "", "relatedRequestId", false, 70);
-        if (related != null && !related.matches(IDENTIFIER)) {
+        if (related != null && !JsonFields.IDENTIFIER.matcher(related).matches()) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "relatedRequestId may contain letters, digits and . _ : - only", "/relatedRequestId");
         }
         return new NationalRequest(

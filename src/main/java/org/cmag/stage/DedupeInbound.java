@@ -9,7 +9,6 @@ import org.cmag.cases.AssistanceCase;
 import org.cmag.cases.CaseEvent;
 import org.cmag.cases.CaseRole;
 import org.cmag.cases.CaseStore;
-import org.cmag.cases.Deadlines;
 import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.store.Database;
@@ -47,10 +46,8 @@ public final class DedupeInbound implements Processor {
         ExchangeMessageType message = exchange.getProperty(ValidateMessage.MESSAGE, ExchangeMessageType.class);
         Database.SqlWork<Object> caseChange = c -> {
             if (CaseEvent.valueOf(type) == CaseEvent.ASSISTANCE_REQUEST) {
-                Deadlines d = Deadlines.of(partner, requestType, now);
-                cases.open(c, new AssistanceCase(caseId, CaseRole.REQUESTED, partner.id(), requestType, legal, purpose, id,
-                        message.getBody().getAssistanceRequest().getRelatedRequestID(), null, false, d.dueAt(), d.reminderAt(), null,
-                        now, now), "IN", partner.id());
+                cases.open(c, AssistanceCase.opening(caseId, CaseRole.REQUESTED, partner, requestType, legal, purpose, id,
+                        message.getBody().getAssistanceRequest().getRelatedRequestID(), now), "IN", partner.id());
             } else {
                 var postponement = message.getBody().getPostponementNotice();
                 cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "IN", partner.id(), now,

@@ -11,7 +11,6 @@ import org.cmag.cases.AssistanceCase;
 import org.cmag.cases.CaseEvent;
 import org.cmag.cases.CaseRole;
 import org.cmag.cases.CaseStore;
-import org.cmag.cases.Deadlines;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.national.NationalRequest;
 import org.cmag.store.Database;
@@ -77,10 +76,8 @@ public final class RecordOutbound implements Processor {
         String actor = exchange.getProperty(AutomaticReplies.ACTOR, "national", String.class);
         Database.SqlWork<Object> caseChange = c -> {
             if (CaseEvent.valueOf(type) == CaseEvent.ASSISTANCE_REQUEST) {
-                Deadlines d = Deadlines.of(partner, requestType, now);
-                cases.open(c, new AssistanceCase(caseId, CaseRole.REQUESTING, partner.id(), requestType, legal, purpose, id,
-                        request == null ? null : request.relatedRequestId(), null, false, d.dueAt(), d.reminderAt(), null, now, now),
-                        "OUT", "national");
+                cases.open(c, AssistanceCase.opening(caseId, CaseRole.REQUESTING, partner, requestType, legal, purpose, id,
+                        request == null ? null : request.relatedRequestId(), now), "OUT", "national");
             } else {
                 cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "OUT", actor, now, postponedUntil(exchange));
             }

@@ -116,30 +116,24 @@ public final class InboundStore {
         });
     }
 
+    /** Records the national hand-over of a claimed message (once; its audit event with it). */
     public void markDelivered(String messageId, Instant at, AuditEvent event) {
-        database.inTransaction(c -> {
-            int n;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE inbound_message SET status = 'DELIVERED', delivered_at = ? WHERE message_id = ? AND status <> 'DELIVERED'")) {
-                ps.setTimestamp(1, Timestamp.from(at));
-                ps.setString(2, messageId);
-                n = ps.executeUpdate();
-            }
-            if (n == 1) {
-                audit.append(c, event);
-            }
-            return null;
-        });
+        finish(messageId, "DELIVERED", at, event);
     }
 
     /** Records that a verified request was refused automatically (it never reaches national systems). */
     public void markRefused(String messageId, Instant at, AuditEvent event) {
+        finish(messageId, "REFUSED", at, event);
+    }
+
+    private void finish(String messageId, String status, Instant at, AuditEvent event) {
         database.inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE inbound_message SET status = 'REFUSED', delivered_at = ? WHERE message_id = ? AND status = 'PROCESSING'")) {
-                ps.setTimestamp(1, Timestamp.from(at));
-                ps.setString(2, messageId);
+                    "UPDATE inbound_message SET status = ?, delivered_at = ? WHERE message_id = ? AND status = 'PROCESSING'")) {
+                ps.setString(1, status);
+                ps.setTimestamp(2, Timestamp.from(at));
+                ps.setString(3, messageId);
                 n = ps.executeUpdate();
             }
             if (n == 1) {

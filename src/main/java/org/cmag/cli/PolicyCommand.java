@@ -26,7 +26,7 @@ final class PolicyCommand {
     static final String HELP = """
             Usage:
               java -jar target/cmag.jar policy check [DIR]
-              java -jar target/cmag.jar policy explain --partner ID --type REQUEST_TYPE --in FILE [--as OWN-ID]
+              java -jar target/cmag.jar policy explain --partner ID --type REQUEST_TYPE [--purpose CODE] --in FILE [--as OWN-ID]
                                                        [--format wco-dec|national-json] [--wco-schemas DIR]
 
             check    validates every agreement file in DIR (default: the packaged policies/partners) as the gateway
@@ -35,6 +35,8 @@ final class PolicyCommand {
                      request of this type: every data element with its action (keep, drop, mask, pseudonymise,
                      generalise) and the rule that decided it, then the resulting payload. The pseudonyms shown are
                      computed with a preview key, not the gateway's.
+              --purpose CODE  the agreement purpose the request would name (rules may be bound to purposes);
+                              without it, the rules not bound to a purpose apply
               --as OWN-ID   our administration (default NL); its own file is skipped
             """;
 
@@ -45,7 +47,7 @@ final class PolicyCommand {
     }
 
     int run(String[] argv) {
-        Args args = new Args(argv, 0, Set.of("--partner", "--type", "--in", "--as", "--format", "--wco-schemas"), Set.of());
+        Args args = new Args(argv, 0, Set.of("--partner", "--type", "--purpose", "--in", "--as", "--format", "--wco-schemas"), Set.of());
         if (args.help() || args.positional().isEmpty()) {
             out.print(HELP);
             return args.help() ? 0 : 2;
@@ -75,6 +77,11 @@ final class PolicyCommand {
         if (!partner.requestTypes().contains(type)) {
             throw new GatewayException(ErrorCode.REQUEST_TYPE_NOT_PERMITTED, "Agreement " + partner.agreementId() + " does not permit " + type);
         }
+        String purpose = args.get("--purpose", null);
+        if (purpose != null && !partner.purposes().containsKey(purpose)) {
+            throw new GatewayException(ErrorCode.PURPOSE_NOT_PERMITTED, "Agreement " + partner.agreementId() + " covers the purposes "
+                    + new java.util.TreeSet<>(partner.purposes().keySet()) + ", not " + purpose);
+        }
         Path in = Path.of(args.require("--in"));
         byte[] input;
         try {
@@ -99,10 +106,12 @@ final class PolicyCommand {
             }
         }
         byte[] previewKey = ("policy-explain-preview-key-" + partner.agreementId()).getBytes(StandardCharsets.UTF_8);
-        List<Minimiser.Decision> decisions = new Minimiser(paths, previewKey).apply(declaration, partner.fieldRules(type), partner.agreementId());
+        List<Minimiser.Decision> decisions = new Minimiser(paths, previewKey).apply(declaration, partner.fieldRules(type, purpose),
+                partner.agreementId());
         new ExchangeCodec().validate(declaration);
         out.println("Disclosure preview: " + type + " to " + partner.id() + " under agreement " + partner.agreementId() + " v"
                 + partner.agreementVersion() + " (sha256 " + partner.policyDigest() + ")");
+        out.println("Purpose: " + (purpose == null ? "none given (rules not bound to a purpose)" : purpose + " - " + partner.purposes().get(purpose)));
         out.println("Handling: " + partner.handling().confidentialityClass() + ", onward transfer " + partner.handling().onwardTransfer()
                 + ", evidence use " + partner.handling().evidenceUse() + ", retention " + partner.retentionYears() + " years");
         out.printf("%-13s %-22s %-75s %s%n", "ACTION", "WCO POINTER", "ELEMENT", "DECIDED BY");

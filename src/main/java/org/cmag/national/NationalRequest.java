@@ -29,6 +29,6 @@ public record NationalRequest(
 
     /** The purpose as the message header carries it: {@code CODE: text} when a purpose code is given. */
     public String headerPurpose() {
-        return purposeCode == null ? purpose : purposeCode + ": " + purpose;
+        return org.cmag.policy.Purposes.header(purposeCode, purpose);
     }
 }

@@ -8,8 +8,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Applies the agreement's field rules, then the free-text guard, to every WCO Declaration of an outgoing message
- * (requests and answers alike).
+ * Applies the agreement's field rules, then the free-text guard, to every WCO Declaration and Response of an outgoing
+ * message (requests and answers alike).
  */
 public final class Minimisation {
     private final Minimiser minimiser;
@@ -19,18 +19,29 @@ public final class Minimisation {
         this.minimiser = minimiser;
     }
 
-    public List<Minimiser.Decision> apply(Document message, Partner partner, String requestType) {
-        List<Element> declarations = new ArrayList<>();
-        for (String name : new String[] {"Declaration", "FullDeclaration"}) {
+    /**
+     * Minimises every WCO Declaration and Response of an outgoing message under the partner's rules for the request type
+     * and purpose code of the message (or its case), then guards their free text.
+     */
+    public List<Minimiser.Decision> apply(Document message, Partner partner, String requestType, String purposeCode) {
+        List<Element> roots = new ArrayList<>();
+        for (String name : new String[] {"Declaration", "FullDeclaration", "Response"}) {
             NodeList list = message.getElementsByTagNameNS(ExchangeCodec.NS, name);
             for (int i = 0; i < list.getLength(); i++) {
-                declarations.add((Element) list.item(i));
+                Element e = (Element) list.item(i);
+                // a response's own Declaration class belongs to the response (RES paths), not to the DEC rules
+                if (!(name.equals("Declaration") && e.getParentNode() instanceof Element p && "Response".equals(p.getLocalName()))) {
+                    roots.add(e);
+                }
             }
         }
-        List<FieldRule> rules = partner.fieldRules(requestType);
+        FieldPolicy.RuleSet rules = partner.fieldRules(requestType, purposeCode);
         List<Minimiser.Decision> decisions = new ArrayList<>();
-        for (Element d : declarations) {
+        for (Element d : roots) {
             decisions.addAll(minimiser.apply(d, rules, partner.agreementId()));
+            if (d.getLocalName().equals("FullDeclaration")) {
+                continue; // its free text is guarded with the response that carries it
+            }
             for (FreeTextGuard.Finding f : guard.apply(d, partner.freeText())) {
                 decisions.add(new Minimiser.Decision("free-text:" + f.element(), f.element(),
                         partner.freeText() == FreeTextGuard.Action.DROP ? FieldAction.DROP : FieldAction.MASK, f.kind()));

@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.cmag.error.ErrorCode;
@@ -17,9 +16,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * Applies an agreement's field rules to a WCO-aligned Declaration before it leaves the country: every data element
- * is kept, dropped, masked, pseudonymised (keyed HMAC, stable within one agreement) or generalised by the most
- * specific rule that names it; an element no rule names is dropped (default deny). Returns every decision as a WCO
+ * Applies an agreement's compiled field rules ({@link FieldPolicy}) to a WCO-aligned Declaration or Response before it
+ * leaves the country: every data element is kept, dropped, masked, pseudonymised (keyed HMAC, stable within one
+ * agreement) or generalised as its verdict says; an element no rule decides is dropped (default deny). Returns every decision as a WCO
  * pointer, never a value. Pure DOM work.
  */
 public final class Minimiser {
@@ -27,6 +26,7 @@ public final class Minimiser {
     public record Decision(String pointer, String path, FieldAction action, String rule) {}
 
     private final WcoPaths paths;
+    private final WcoPaths responses = WcoPaths.responses();
     private final byte[] pseudonymKey;
 
     public Minimiser(WcoPaths paths, byte[] pseudonymKey) {
@@ -34,28 +34,18 @@ public final class Minimiser {
         this.pseudonymKey = pseudonymKey.clone();
     }
 
-    /** The rule that decides {@code path}, if any (ties are refused when the policy is loaded). */
-    public static Optional<FieldRule> decide(List<FieldRule> rules, String path, String wcoId) {
-        FieldRule best = null;
-        int bestScore = -1;
-        for (FieldRule r : rules) {
-            int s = r.specificity(path, wcoId);
-            if (s > bestScore) {
-                best = r;
-                bestScore = s;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    /** Minimises {@code declaration} in place under the rules of {@code agreementId}. */
-    public List<Decision> apply(Element declaration, List<FieldRule> rules, String agreementId) {
+    /**
+     * Minimises {@code root} in place under {@code rules} of {@code agreementId}: a WCO Declaration (also a response's
+     * FullDeclaration) or a WCO Response. A response's FullDeclaration is left to its own pass as a Declaration.
+     */
+    public List<Decision> apply(Element root, FieldPolicy.RuleSet rules, String agreementId) {
         List<Decision> decisions = new ArrayList<>();
-        walk(declaration, "Declaration", rules, agreementId, decisions);
+        boolean response = root.getLocalName().equals("Response");
+        walk(root, response ? "Response" : "Declaration", response ? responses : paths, rules, agreementId, decisions);
         return decisions;
     }
 
-    private void walk(Element e, String path, List<FieldRule> rules, String agreementId, List<Decision> decisions) {
+    private void walk(Element e, String path, WcoPaths table, FieldPolicy.RuleSet rules, String agreementId, List<Decision> decisions) {
         List<Element> children = new ArrayList<>();
         for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element c && ExchangeCodec.NS.equals(c.getNamespaceURI())) {
@@ -64,22 +54,25 @@ public final class Minimiser {
         }
         for (Element c : children) {
             String childPath = path + "/" + c.getLocalName();
-            WcoPaths.Row row = paths.find(childPath).orElse(null);
+            WcoPaths.Row row = table.find(childPath).orElse(null);
             if (row == null) {
                 e.removeChild(c);
                 decisions.add(new Decision("?", childPath, FieldAction.DROP, "not a carried WCO element"));
                 continue;
             }
+            if (row.kind().equals("declaration")) {
+                continue; // a response's full DEC declaration: minimised as a Declaration of its own
+            }
             if (row.isClass()) {
-                walk(c, childPath, rules, agreementId, decisions);
+                walk(c, childPath, table, rules, agreementId, decisions);
                 if (!hasElementChildren(c)) {
                     e.removeChild(c);
                 }
                 continue;
             }
-            FieldRule rule = decide(rules, childPath, row.wcoId()).orElse(null);
-            FieldAction action = rule == null ? FieldAction.DROP : rule.action();
-            String ruleText = rule == null ? "default deny" : rule.target() + " (" + rule.source() + ")";
+            FieldPolicy.Verdict verdict = rules.verdict(childPath).orElse(null);
+            FieldAction action = verdict == null ? FieldAction.DROP : verdict.action();
+            String ruleText = verdict == null ? "default deny" : verdict.rule();
             switch (action) {
                 case KEEP -> { }
                 case DROP -> e.removeChild(c);

@@ -24,7 +24,7 @@ public record Partner(
         java.util.Map<String, java.time.Period> deadlines,
         int reminderPercent,
         java.util.Map<String, String> purposes,
-        java.util.Map<String, List<FieldRule>> fieldRules,
+        FieldPolicy fieldRules,
         FreeTextGuard.Action freeText,
         Channel channel,
         String restEndpoint,
@@ -52,16 +52,9 @@ public record Partner(
         return java.util.Optional.ofNullable(p != null ? p : deadlines.get("default"));
     }
 
-    /** The field rules for a request type: its own rules, then the agreement's default rules (default deny beyond). */
-    public List<FieldRule> fieldRules(String requestType) {
-        List<FieldRule> own = fieldRules.getOrDefault(requestType, List.of());
-        List<FieldRule> all = new java.util.ArrayList<>(own);
-        for (FieldRule d : fieldRules.getOrDefault("default", List.of())) {
-            if (own.stream().noneMatch(r -> r.target().equals(d.target()))) {
-                all.add(d);
-            }
-        }
-        return all;
+    /** The compiled field rules for a message of {@code requestType} sent for {@code purposeCode} (null: none). */
+    public FieldPolicy.RuleSet fieldRules(String requestType, String purposeCode) {
+        return fieldRules.forMessage(requestType, purposeCode);
     }
 
     /** The outbound queue of this partner. */

@@ -214,7 +214,7 @@ public final class PartnerRegistry {
             }
             pn++;
         }
-        Map<String, List<FieldRule>> fieldRules = FieldRules.compile(s.name(), f.raw("fieldRules"), REQUEST_TYPES);
+        FieldPolicy fieldRules = FieldRules.compile(s.name(), f.raw("fieldRules"), REQUEST_TYPES, purposes.keySet());
         FreeTextGuard.Action freeText = f.raw("freeText") == null ? FreeTextGuard.Action.MASK
                 : f.enumValue("freeText", f.text("freeText"), FreeTextGuard.Action.class);
         if (reminderPercent < 1 || reminderPercent > 99) {

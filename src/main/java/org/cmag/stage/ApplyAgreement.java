@@ -40,6 +40,6 @@ public final class ApplyAgreement implements Processor {
                     : ", not " + request.purposeCode()), "/purposeCode");
         }
         exchange.setProperty(DECISIONS, minimisation.apply(exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class),
-                partner, request.requestType()));
+                partner, request.requestType(), request.purposeCode()));
     }
 }

@@ -29,6 +29,8 @@ import org.cmag.store.InboundStore;
 public final class AutomaticReplies {
     /** Exchange property: the reason an inbound request is refused automatically. */
     public static final String AUTO_REFUSAL = "GwAutoRefusal";
+    /** Exchange property: the {@code ErrorCode} of the automatic refusal, for the audit. */
+    public static final String AUTO_REFUSAL_CODE = "GwAutoRefusalCode";
     /** Exchange property: who acts (national / gateway), for the case timeline and audit. */
     public static final String ACTOR = "GwActor";
 
@@ -66,6 +68,7 @@ public final class AutomaticReplies {
         AssistanceCase k = caseOf(exchange);
         String reason = exchange.getProperty(AUTO_REFUSAL, String.class);
         String messageId = exchange.getMessage().getHeader(GatewayHeaders.MESSAGE_ID, String.class);
+        ErrorCode code = exchange.getProperty(AUTO_REFUSAL_CODE, ErrorCode.REQUEST_TYPE_NOT_PERMITTED, ErrorCode.class);
         if (k != null && k.state() == CaseState.DELIVERED) {
             Partner partner = registry.require(k.partnerId(), ErrorCode.UNKNOWN_SENDER);
             seal(exchange, builder.automaticRefusal(PrepareCaseMessage.context(k, partner), RefusalGroundCode.NOT_COVERED_BY_AGREEMENT,
@@ -73,7 +76,7 @@ public final class AutomaticReplies {
         }
         inbound.markRefused(messageId, clock.instant(), AuditEvent.rejected("refused-automatically", "gateway",
                 exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class), messageId,
-                exchange.getMessage().getHeader(GatewayHeaders.CASE_ID, String.class), ErrorCode.REQUEST_TYPE_NOT_PERMITTED.code(), reason));
+                exchange.getMessage().getHeader(GatewayHeaders.CASE_ID, String.class), code.code(), reason));
     }
 
     private AssistanceCase caseOf(Exchange exchange) {

@@ -7,10 +7,12 @@ import org.cmag.error.GatewayException;
 import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.exchange.v1.LegalBasisType;
 import org.cmag.policy.Partner;
+import org.cmag.policy.Purposes;
 import org.cmag.messaging.GatewayHeaders;
 
 /**
- * Stage {@code check-agreement}: the partner may send this request type under this legal basis. A request outside the
+ * Stage {@code check-agreement}: the partner may send this request type under this legal basis, for a purpose the
+ * agreement lists (purpose binding on the receiving side). A request outside the
  * agreement is marked for automatic refusal (the case is opened and refused; national systems never see it); any other
  * message under a legal basis the agreement does not cover is rejected.
  */
@@ -22,11 +24,21 @@ public final class CheckAgreement implements Processor {
         var request = message.getBody().getAssistanceRequest();
         LegalBasisType lb = message.getHeader().getLegalBasis();
         String problem = null;
+        ErrorCode code = ErrorCode.REQUEST_TYPE_NOT_PERMITTED;
         if (request != null && !partner.requestTypes().contains(request.getRequestType().value())) {
             problem = "Agreement " + partner.agreementId() + " does not permit " + request.getRequestType().value() + " requests from "
                     + partner.id();
         } else if (!partner.permitsLegalBasis(lb.getInstrument(), lb.getArticle())) {
             problem = "Agreement " + partner.agreementId() + " does not cover " + Headers.legalBasis(lb.getInstrument(), lb.getArticle());
+            code = ErrorCode.LEGAL_BASIS_NOT_PERMITTED;
+        } else if (request != null && !partner.purposes().isEmpty()) {
+            // purpose binding: a request names one of the agreement's purposes (CODE: statement)
+            String purpose = message.getHeader().getPurpose().isEmpty() ? null : Purposes.code(message.getHeader().getPurpose().get(0));
+            if (purpose == null || !partner.purposes().containsKey(purpose)) {
+                problem = "Agreement " + partner.agreementId() + " covers the purposes " + new java.util.TreeSet<>(partner.purposes().keySet())
+                        + (purpose == null ? "; the request names none" : ", not " + purpose);
+                code = ErrorCode.PURPOSE_NOT_PERMITTED;
+            }
         }
         if (problem == null) {
             return;
@@ -34,6 +46,7 @@ public final class CheckAgreement implements Processor {
         if (request != null) {
             // a request outside the agreement is refused by the gateway itself and never reaches national systems
             exchange.setProperty(AutomaticReplies.AUTO_REFUSAL, problem);
+            exchange.setProperty(AutomaticReplies.AUTO_REFUSAL_CODE, code);
             return;
         }
         throw new GatewayException(ErrorCode.LEGAL_BASIS_NOT_PERMITTED, problem, "/ExchangeMessage/Header/LegalBasis");

@@ -46,14 +46,22 @@ public final class PolicyExplain {
             throw new GatewayException(ErrorCode.REQUEST_TYPE_NOT_PERMITTED, "type must be a request type agreement " + partner.agreementId()
                     + " permits: " + new java.util.TreeSet<>(partner.requestTypes()), "type");
         }
+        String purpose = m.getHeader("purpose", String.class);
+        if (purpose != null && !partner.purposes().containsKey(purpose)) {
+            throw new GatewayException(ErrorCode.PURPOSE_NOT_PERMITTED, "purpose must be one the agreement " + partner.agreementId()
+                    + " covers: " + new java.util.TreeSet<>(partner.purposes().keySet()), "purpose");
+        }
         JsonNode declaration = json.readObject(m.getBody(byte[].class));
         Element d = translator.fromNationalJson(declaration, "").declaration();
-        List<Minimiser.Decision> decisions = preview.apply(d, partner.fieldRules(type), partner.agreementId());
+        List<Minimiser.Decision> decisions = preview.apply(d, partner.fieldRules(type, purpose), partner.agreementId());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("partner", partner.id());
         out.put("agreement", partner.agreementId() + " v" + partner.agreementVersion());
         out.put("policyDigest", partner.policyDigest());
         out.put("requestType", type);
+        if (purpose != null) {
+            out.put("purpose", purpose);
+        }
         var list = out.putArray("decisions");
         for (Minimiser.Decision x : decisions) {
             list.addObject().put("action", x.action().name()).put("pointer", x.pointer()).put("element", x.path()).put("rule", x.rule());

@@ -16,12 +16,13 @@ import org.cmag.error.GatewayException;
 
 /**
  * The WCO DEC path table ({@code schemas/mapping/wco-dec-paths.tsv}): every path of a WCO DM DEC-DMS Declaration
- * with its WCO ID, pointer, kind, cardinality and whether the gateway carries it. Loaded once.
+ * with its WCO ID, pointer, kind, cardinality, whether the gateway carries it and the data category of each element
+ * (personal-direct, commercial-confidential, ...; see docs/wco-mapping.md). Loaded once.
  */
 public final class WcoPaths {
     /** One DEC path. */
     public record Row(String path, String wcoId, String name, String kind, boolean repeatable, boolean carried, String pointer,
-            String codes) {
+            String codes, String category) {
         public boolean isClass() {
             return kind.equals("class");
         }
@@ -84,7 +85,8 @@ public final class WcoPaths {
                     continue;
                 }
                 String[] f = line.split("\t", -1);
-                rows.put(f[0], new Row(f[0], f[1], f[2], f[3], !f[5].equals("1"), f[6].equals("yes"), f[7], f[9]));
+                rows.put(f[0], new Row(f[0], f[1], f[2], f[3], !f[5].equals("1"), f[6].equals("yes"), f[7], f[9],
+                        f.length > 10 ? f[10] : ""));
             }
             return new WcoPaths(rows);
         } catch (IOException e) {

@@ -547,4 +547,27 @@ class TwoGatewaysTest {
         // NL never opened this case (the test bypassed NL's own agreement check), so NL rejects the refusal as unknown
         await().atMost(WAIT).until(() -> pair.nl().inbound().countRejections("case_unknown"), n -> n >= 1);
     }
+
+    @Test
+    @Order(13)
+    void theReceivingSideRefusesARequestForAPurposeItsAgreementDoesNotCover() {
+        Sealing sealing = new Sealing(pair.nl());
+        for (String purpose : new String[] {"TAX_COLLECTION: Recovery of excise duties", "Verify the declared value (no purpose code)"}) {
+            ExchangeMessageType message = sealing.message(example);
+            message.getHeader().getPurpose().set(0, purpose);
+            HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+                    sealing.serialize(sealing.seal(message)).getBytes(StandardCharsets.UTF_8));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+            String caseId = message.getHeader().getConversationID();
+            awaitState(pair.de(), caseId, org.cmag.cases.CaseState.REFUSED);
+            assertThat(deNational.receive(500)).as("national systems never see a request outside the agreement's purposes").isNull();
+            assertThat(pair.de().audit().forMessage(message.getHeader().getMessageID())).filteredOn(rec -> rec.event().type()
+                    .equals("refused-automatically")).singleElement().satisfies(rec -> {
+                        assertThat(rec.event().errorCode()).isEqualTo("purpose_not_permitted");
+                        assertThat(rec.event().detail()).contains("CUSTOMS_VALUE").contains(purpose.startsWith("TAX") ? "not TAX_COLLECTION"
+                                : "the request names none");
+                    });
+        }
+    }
 }

@@ -112,7 +112,7 @@ class TwoGatewaysTest {
 
     @Test
     @Order(1)
-    void restChannelDeliversTheVerifiedRequestToThePartnersNationalQueueAndReturnsASignedReceipt() {
+    void restChannelDeliversTheVerifiedRequestToThePartnersNationalQueueAndReturnsASignedReceipt() throws Exception {
         String id = submitAndGetId(example);
 
         NationalQueue.Delivered delivered = deNational.receive(WAIT.toMillis());
@@ -121,6 +121,11 @@ class TwoGatewaysTest {
         assertThat(delivered.partner()).isEqualTo("NL");
         assertThat(delivered.requestType()).isEqualTo("VERIFICATION_OF_DECLARATION");
         assertThat(delivered.xml()).contains("Fahrradteile Export GmbH").contains("87149110").doesNotContain("EncryptedData");
+        // the signed header names the agreement NL applied and the SHA-256 of NL's agreement file for DE, byte for byte
+        String policyDigest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(Path.of("policies/partners/DE.yaml"))));
+        assertThat(delivered.xml()).containsPattern("<PolicyRef><AgreementID>EU-515-97-DE</AgreementID><Version>1</Version><Digest>"
+                + policyDigest + "</Digest></PolicyRef>");
 
         awaitDelivered(id);
         assertThat(pair.nl().outbound().receipt(id)).get().asString().contains("<ds:SignatureValue").contains(id);

@@ -48,6 +48,26 @@ public final class RecordOutbound implements Processor {
     /** Exchange property set by the sealing steps: the PostponedUntil date of a postponement notice. */
     public static final String POSTPONED_UNTIL = "GwPostponedUntil";
 
+    /** The RetentionUntil the signed header carries (the purge job removes the payload after it). */
+    private static java.time.LocalDate retentionUntil(Exchange exchange) {
+        org.w3c.dom.Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class);
+        org.w3c.dom.NodeList l = doc == null ? null : doc.getElementsByTagNameNS(org.cmag.exchange.ExchangeCodec.NS, "RetentionUntil");
+        return l == null || l.getLength() == 0 ? null : java.time.LocalDate.parse(l.item(0).getTextContent().trim().substring(0, 10));
+    }
+
+    /**
+     * Adds database work to the transaction that records the message, after any work already added (a stage before
+     * sealing may add its own to an automatic reply's).
+     */
+    public static void alsoInTransaction(Exchange exchange, Database.SqlWork<?> work) {
+        Database.SqlWork<?> before = exchange.getProperty(ALSO_IN_TRANSACTION, Database.SqlWork.class);
+        exchange.setProperty(ALSO_IN_TRANSACTION, before == null ? work : (Database.SqlWork<Object>) c -> {
+            before.run(c);
+            work.run(c);
+            return null;
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private static java.util.List<org.cmag.policy.Minimiser.Decision> decisions(Exchange exchange) {
         java.util.List<org.cmag.policy.Minimiser.Decision> d = exchange.getProperty(ApplyAgreement.DECISIONS, java.util.List.class);
@@ -88,7 +108,7 @@ public final class RecordOutbound implements Processor {
             return null;
         };
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
-                        now, partner.channel().name()), caseChange,
+                        now, partner.channel().name(), retentionUntil(exchange)), caseChange,
                 AuditEvent.ok("submission-received", actor, partner.id(), id, caseId, requestType).withLegal(legal, purpose),
                 AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,

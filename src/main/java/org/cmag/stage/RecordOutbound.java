@@ -48,11 +48,15 @@ public final class RecordOutbound implements Processor {
     /** Exchange property set by the sealing steps: the PostponedUntil date of a postponement notice. */
     public static final String POSTPONED_UNTIL = "GwPostponedUntil";
 
-    /** The RetentionUntil the signed header carries (the purge job removes the payload after it). */
-    private static java.time.LocalDate retentionUntil(Exchange exchange) {
-        org.w3c.dom.Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class);
-        org.w3c.dom.NodeList l = doc == null ? null : doc.getElementsByTagNameNS(org.cmag.exchange.ExchangeCodec.NS, "RetentionUntil");
-        return l == null || l.getLength() == 0 ? null : java.time.LocalDate.parse(l.item(0).getTextContent().trim().substring(0, 10));
+    private static final java.util.regex.Pattern RETENTION = java.util.regex.Pattern.compile(
+            "<(?:[A-Za-z0-9_.-]+:)?RetentionUntil>(\\d{4}-\\d{2}-\\d{2})");
+
+    /** The RetentionUntil of the signed (never encrypted) header of the sealed message; the purge job removes the payload after it. */
+    private static java.time.LocalDate retentionUntil(String sealed) {
+        int header = sealed.indexOf("Header");
+        int body = sealed.indexOf("Body>");
+        java.util.regex.Matcher m = RETENTION.matcher(sealed);
+        return header >= 0 && m.find(header) && (body < 0 || m.start() < body) ? java.time.LocalDate.parse(m.group(1)) : null;
     }
 
     /**
@@ -108,7 +112,7 @@ public final class RecordOutbound implements Processor {
             return null;
         };
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
-                        now, partner.channel().name(), retentionUntil(exchange)), caseChange,
+                        now, partner.channel().name(), retentionUntil(sealed)), caseChange,
                 AuditEvent.ok("submission-received", actor, partner.id(), id, caseId, requestType).withLegal(legal, purpose),
                 AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,

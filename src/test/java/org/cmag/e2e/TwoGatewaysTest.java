@@ -128,7 +128,7 @@ class TwoGatewaysTest {
                 "message-sealed", "message-queued", "case-opened", "receipt-verified", "case-transition");
         // the receipt is issued after the raw message is durably queued, so processing may be audited first
         assertThat(auditTypes(pair.de().audit().forMessage(id))).containsExactlyInAnyOrder("message-received", "message-decrypted",
-                "signature-verified", "message-validated", "agreement-checked", "case-opened", "delivered-national");
+                "signature-verified", "message-validated", "agreement-checked", "case-opened", "received-data-registered", "delivered-national");
         assertThat(pair.nl().audit().verifyChain()).isEmpty();
         assertThat(pair.de().audit().verifyChain()).isEmpty();
 

@@ -20,6 +20,8 @@ public final class Cli {
               start           run one gateway as a service (embedded Artemis, H2, development keys)
               translate       WCO DEC-DMS or national JSON declaration -> WCO-aligned exchange payload
               case list|show  the assistance cases of a gateway and their timelines
+              consent record  record a written consent to onward transfer (legal officers); consent list
+              purge           remove stored payloads and register rows past their retention date
               policy check    validate agreement files offline
               policy explain  what would leave the country for a declaration, partner and request type
               message seal    sign and encrypt an exchange message with the development keys
@@ -64,6 +66,8 @@ public final class Cli {
                 case "translate" -> new TranslateCommand(out, err).run(rest);
                 case "case" -> new CaseCommand(out).run(rest);
                 case "policy" -> new PolicyCommand(out).run(rest);
+                case "consent" -> new ConsentCommand(out).run(rest);
+                case "purge" -> new PurgeCommand(out).run(rest);
                 default -> {
                     err.println("Unknown command '" + args[0] + "'.");
                     err.print(USAGE);

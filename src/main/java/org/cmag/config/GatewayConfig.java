@@ -166,6 +166,24 @@ public final class GatewayConfig {
         return Path.of(get(key));
     }
 
+    /** How often the retention purge runs ({@code gateway.retention.purge-interval-seconds}, at least one second). */
+    public java.time.Duration retentionPurgeInterval() {
+        return positiveDuration("gateway.retention.purge-interval-seconds", java.time.temporal.ChronoUnit.SECONDS);
+    }
+
+    /** How long rejected inbound messages are kept whole ({@code gateway.retention.rejected-message-days}, at least one day). */
+    public java.time.Duration rejectedMessageRetention() {
+        return positiveDuration("gateway.retention.rejected-message-days", java.time.temporal.ChronoUnit.DAYS);
+    }
+
+    private java.time.Duration positiveDuration(String key, java.time.temporal.ChronoUnit unit) {
+        long n = getLong(key);
+        if (n < 1) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key " + key + " must be at least 1, not " + n);
+        }
+        return java.time.Duration.of(n, unit);
+    }
+
     /** This gateway's own authority id (e.g. NL). */
     public String gatewayId() {
         return get("gateway.id");

@@ -19,6 +19,8 @@ public enum ErrorCode {
     NOT_FOUND("not_found", FaultSide.CLIENT, 404, "No such resource"),
     MANUAL_RELEASE_REQUIRED("manual_release_required", FaultSide.CLIENT, 422,
             "The agreement holds messages whose free text contains personal data for manual release"),
+    ONWARD_TRANSFER_NOT_PERMITTED("onward_transfer_not_permitted", FaultSide.CLIENT, 422,
+            "The message carries data received from another administration that has not consented to passing it on"),
     CASE_UNKNOWN("case_unknown", FaultSide.CLIENT, 404, "No assistance case with this reference"),
     CASE_CLOSED("case_closed", FaultSide.CLIENT, 409, "The assistance case is closed or withdrawn"),
     CASE_TRANSITION_NOT_ALLOWED("case_transition_not_allowed", FaultSide.CLIENT, 409,

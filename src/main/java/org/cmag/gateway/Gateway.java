@@ -190,6 +190,15 @@ public final class Gateway implements AutoCloseable {
             main.bind("automaticReplies", replies);
             main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, registry, protocol, replies, clock));
             main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry));
+            org.cmag.store.ReceivedDataRegister register = new org.cmag.store.ReceivedDataRegister(database, audit);
+            main.bind("registerReceivedData", new org.cmag.stage.RegisterReceivedData(register, clock));
+            main.bind("recordConsentDecision", new org.cmag.stage.RecordConsentDecision(register, clock));
+            main.bind("checkOnwardTransfer", new org.cmag.stage.CheckOnwardTransfer(new org.cmag.transfer.OnwardTransferCheck(register), audit));
+            main.bind("trackConsentRequest", new org.cmag.stage.TrackConsentRequest(register, clock));
+            main.bind("recordManualConsent", new org.cmag.stage.RecordManualConsent(new org.cmag.transfer.ManualConsents(register, clock)));
+            config.retentionPurgeInterval(); // fail closed on a bad interval before the timer route reads it
+            main.bind("purgeExpired", new org.cmag.stage.PurgeExpired(
+                    new org.cmag.store.RetentionPurge(database, audit, clock, config.rejectedMessageRetention())));
             main.setOverrideProperties(camelProperties(config, maxBytes));
             main.start();
 
@@ -386,6 +395,11 @@ public final class Gateway implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The received-data register and transfer consents of this gateway. */
+    public org.cmag.store.ReceivedDataRegister receivedData() {
+        return new org.cmag.store.ReceivedDataRegister(database, audit);
     }
 
     /** Base URL of this gateway's HTTP listener. */

@@ -56,7 +56,7 @@ public final class DedupeInbound implements Processor {
             return null;
         };
         InboundStore.Claim claim = store.claim(new InboundStore.Verified(id, partner.id(), caseId, type, requestType,
-                        legal, purpose, digest), now, caseChange,
+                        legal, purpose, digest, message.getHeader().getHandling().getRetentionUntil()), now, caseChange,
                 AuditEvent.ok("message-decrypted", "gateway", partner.id(), id, caseId, partner.security().content() + "/"
                         + partner.security().keyTransport()),
                 AuditEvent.ok("signature-verified", "gateway", partner.id(), id, caseId, partner.security().signature()

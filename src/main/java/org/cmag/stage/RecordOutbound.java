@@ -48,6 +48,30 @@ public final class RecordOutbound implements Processor {
     /** Exchange property set by the sealing steps: the PostponedUntil date of a postponement notice. */
     public static final String POSTPONED_UNTIL = "GwPostponedUntil";
 
+    private static final java.util.regex.Pattern RETENTION = java.util.regex.Pattern.compile(
+            "<(?:[A-Za-z0-9_.-]+:)?RetentionUntil>(\\d{4}-\\d{2}-\\d{2})");
+
+    /** The RetentionUntil of the signed (never encrypted) header of the sealed message; the purge job removes the payload after it. */
+    private static java.time.LocalDate retentionUntil(String sealed) {
+        int header = sealed.indexOf("Header");
+        int body = sealed.indexOf("Body>");
+        java.util.regex.Matcher m = RETENTION.matcher(sealed);
+        return header >= 0 && m.find(header) && (body < 0 || m.start() < body) ? java.time.LocalDate.parse(m.group(1)) : null;
+    }
+
+    /**
+     * Adds database work to the transaction that records the message, after any work already added (a stage before
+     * sealing may add its own to an automatic reply's).
+     */
+    public static void alsoInTransaction(Exchange exchange, Database.SqlWork<?> work) {
+        Database.SqlWork<?> before = exchange.getProperty(ALSO_IN_TRANSACTION, Database.SqlWork.class);
+        exchange.setProperty(ALSO_IN_TRANSACTION, before == null ? work : (Database.SqlWork<Object>) c -> {
+            before.run(c);
+            work.run(c);
+            return null;
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private static java.util.List<org.cmag.policy.Minimiser.Decision> decisions(Exchange exchange) {
         java.util.List<org.cmag.policy.Minimiser.Decision> d = exchange.getProperty(ApplyAgreement.DECISIONS, java.util.List.class);
@@ -88,7 +112,7 @@ public final class RecordOutbound implements Processor {
             return null;
         };
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
-                        now, partner.channel().name()), caseChange,
+                        now, partner.channel().name(), retentionUntil(sealed)), caseChange,
                 AuditEvent.ok("submission-received", actor, partner.id(), id, caseId, requestType).withLegal(legal, purpose),
                 AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,

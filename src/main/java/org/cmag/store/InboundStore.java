@@ -63,7 +63,14 @@ public final class InboundStore {
 
     /** A verified inbound message. */
     public record Verified(String messageId, String partnerId, String caseId, String messageType, String requestType,
-            String legalBasis, String purpose, String receivedDigest) {}
+            String legalBasis, String purpose, String receivedDigest, java.time.LocalDate retentionUntil) {
+
+        /** A message whose header carried no retention date. */
+        public Verified(String messageId, String partnerId, String caseId, String messageType, String requestType, String legalBasis,
+                String purpose, String receivedDigest) {
+            this(messageId, partnerId, caseId, messageType, requestType, legalBasis, purpose, receivedDigest, null);
+        }
+    }
 
     /** Outcome of claiming a verified message for national delivery. */
     public enum Claim {
@@ -96,8 +103,8 @@ public final class InboundStore {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbound_message (message_id, partner_id, case_id,"
-                    + " message_type, request_type, legal_basis, purpose, received_digest, status, processed_at)"
-                    + " VALUES (?,?,?,?,?,?,?,?,'PROCESSING',?)")) {
+                    + " message_type, request_type, legal_basis, purpose, received_digest, status, processed_at,"
+                    + " retention_until) VALUES (?,?,?,?,?,?,?,?,'PROCESSING',?,?)")) {
                 int i = 1;
                 ps.setString(i++, m.messageId());
                 ps.setString(i++, m.partnerId());
@@ -108,6 +115,7 @@ public final class InboundStore {
                 ps.setString(i++, m.purpose());
                 ps.setString(i++, m.receivedDigest());
                 ps.setTimestamp(i++, Timestamp.from(at));
+                ps.setDate(i++, m.retentionUntil() == null ? null : java.sql.Date.valueOf(m.retentionUntil()));
                 ps.executeUpdate();
             }
             audit.append(c, events);

@@ -18,7 +18,16 @@ public final class OutboundStore {
 
     /** A sealed outbound message. */
     public record Outbound(String messageId, String caseId, String partnerId, String messageType, String requestType,
-            String legalBasis, String purpose, String sealedDigest, String sealedXml, Instant createdAt, String channel) {}
+            String legalBasis, String purpose, String sealedDigest, String sealedXml, Instant createdAt, String channel,
+            java.time.LocalDate retentionUntil) {
+
+        /** A message without a retention date (never purged). */
+        public Outbound(String messageId, String caseId, String partnerId, String messageType, String requestType, String legalBasis,
+                String purpose, String sealedDigest, String sealedXml, Instant createdAt, String channel) {
+            this(messageId, caseId, partnerId, messageType, requestType, legalBasis, purpose, sealedDigest, sealedXml, createdAt, channel,
+                    null);
+        }
+    }
 
     /** Inserts the sealed message and its audit events in one transaction. */
     public void recordSealed(Outbound m, AuditEvent... events) {
@@ -29,8 +38,8 @@ public final class OutboundStore {
     public void recordSealed(Outbound m, Database.SqlWork<?> alsoInTransaction, AuditEvent... events) {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbound_message (message_id, case_id, partner_id,"
-                    + " message_type, request_type, legal_basis, purpose, status, sealed_digest, sealed_xml, created_at, channel)"
-                    + " VALUES (?,?,?,?,?,?,?,'QUEUED',?,?,?,?)")) {
+                    + " message_type, request_type, legal_basis, purpose, status, sealed_digest, sealed_xml, created_at, channel,"
+                    + " retention_until) VALUES (?,?,?,?,?,?,?,'QUEUED',?,?,?,?,?)")) {
                 int i = 1;
                 ps.setString(i++, m.messageId());
                 ps.setString(i++, m.caseId());
@@ -43,6 +52,7 @@ public final class OutboundStore {
                 ps.setString(i++, m.sealedXml());
                 ps.setTimestamp(i++, Timestamp.from(m.createdAt()));
                 ps.setString(i++, m.channel());
+                ps.setDate(i++, m.retentionUntil() == null ? null : java.sql.Date.valueOf(m.retentionUntil()));
                 ps.executeUpdate();
             }
             audit.append(c, events);

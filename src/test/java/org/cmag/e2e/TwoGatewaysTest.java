@@ -133,7 +133,7 @@ class TwoGatewaysTest {
                 "message-sealed", "message-queued", "case-opened", "receipt-verified", "case-transition");
         // the receipt is issued after the raw message is durably queued, so processing may be audited first
         assertThat(auditTypes(pair.de().audit().forMessage(id))).containsExactlyInAnyOrder("message-received", "message-decrypted",
-                "signature-verified", "message-validated", "agreement-checked", "case-opened", "delivered-national");
+                "signature-verified", "message-validated", "agreement-checked", "case-opened", "received-data-registered", "delivered-national");
         assertThat(pair.nl().audit().verifyChain()).isEmpty();
         assertThat(pair.de().audit().verifyChain()).isEmpty();
 
@@ -363,17 +363,20 @@ class TwoGatewaysTest {
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
                 "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
-                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain");
+                "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain",
+                "admin-retention-purge", "admin-consent-record");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
-            {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},
+            {"outbound-message-seal", "check-onward-transfer"}, {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},
             {"outbound-message-seal", "enqueue"}, {"outbound-case-message", "prepare-case-message"},
             {"inbound-exchange-process", "refuse-automatically"}, {"inbound-exchange-process", "acknowledge-automatically"},
             {"outbound-delivery-DE", "verify-receipt"}, {"outbound-delivery-DE", "record-receipt"},
             {"inbound-exchange-accept", "check-envelope"}, {"inbound-exchange-accept", "persist-inbound"},
             {"inbound-exchange-accept", "issue-receipt"}, {"inbound-exchange-process", "decrypt"}, {"inbound-exchange-process", "verify"},
             {"inbound-exchange-process", "validate-message"}, {"inbound-exchange-process", "check-agreement"},
-            {"inbound-exchange-process", "update-case"}, {"inbound-exchange-process", "deliver-national"}}) {
+            {"inbound-exchange-process", "update-case"}, {"inbound-exchange-process", "deliver-national"},
+            {"inbound-exchange-process", "register-received-data"}, {"inbound-exchange-process", "record-consent-decision"},
+            {"admin-retention-purge", "purge-expired"}}) {
             var route = model.getRouteDefinition(step[0]);
             assertThat(route).as(step[0]).isNotNull();
             assertThat(org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),

@@ -19,7 +19,15 @@ public final class Minimisation {
         this.minimiser = minimiser;
     }
 
-    public List<Minimiser.Decision> apply(Document message, Partner partner, String requestType) {
+    /** What minimisation did, and the free-text findings that hold the message for manual release (agreement {@code freeText: hold}). */
+    public record Outcome(List<Minimiser.Decision> decisions, List<FreeTextGuard.Finding> held) {
+        public boolean isHeld() {
+            return !held.isEmpty();
+        }
+    }
+
+    /** Minimises the message in place; under {@code freeText: hold} the findings are returned, the text left unchanged. */
+    public Outcome minimise(Document message, Partner partner, String requestType) {
         List<Element> declarations = new ArrayList<>();
         for (String name : new String[] {"Declaration", "FullDeclaration"}) {
             NodeList list = message.getElementsByTagNameNS(ExchangeCodec.NS, name);
@@ -29,14 +37,42 @@ public final class Minimisation {
         }
         List<FieldRule> rules = partner.fieldRules(requestType);
         List<Minimiser.Decision> decisions = new ArrayList<>();
+        List<FreeTextGuard.Finding> held = new ArrayList<>();
         for (Element d : declarations) {
             decisions.addAll(minimiser.apply(d, rules, partner.agreementId()));
             for (FreeTextGuard.Finding f : guard.apply(d, partner.freeText())) {
-                decisions.add(new Minimiser.Decision("free-text:" + f.element(), f.element(),
-                        partner.freeText() == FreeTextGuard.Action.DROP ? FieldAction.DROP : FieldAction.MASK, f.kind()));
+                if (partner.freeText() == FreeTextGuard.Action.HOLD) {
+                    held.add(f);
+                } else {
+                    decisions.add(new Minimiser.Decision("free-text:" + f.element(), f.element(),
+                            partner.freeText() == FreeTextGuard.Action.DROP ? FieldAction.DROP : FieldAction.MASK, f.kind()));
+                }
             }
         }
-        return decisions;
+        return new Outcome(List.copyOf(decisions), List.copyOf(held));
+    }
+
+    /** For callers that cannot hold a message: minimises, and refuses (fail closed) what the agreement would hold. */
+    public List<Minimiser.Decision> apply(Document message, Partner partner, String requestType) {
+        Outcome o = minimise(message, partner, requestType);
+        if (o.isHeld()) {
+            FreeTextGuard.Finding f = o.held().get(0);
+            throw new org.cmag.error.GatewayException(org.cmag.error.ErrorCode.MANUAL_RELEASE_REQUIRED, "Free text in " + f.element()
+                    + " contains personal data (" + f.kind() + "); the agreement holds such messages for manual release", f.pointer());
+        }
+        return o.decisions();
+    }
+
+    /** Masks the free-text findings of every declaration in {@code message} (a legal officer's release with masking). */
+    public List<FreeTextGuard.Finding> mask(Document message) {
+        List<FreeTextGuard.Finding> masked = new ArrayList<>();
+        for (String name : new String[] {"Declaration", "FullDeclaration"}) {
+            NodeList list = message.getElementsByTagNameNS(ExchangeCodec.NS, name);
+            for (int i = 0; i < list.getLength(); i++) {
+                masked.addAll(guard.apply((Element) list.item(i), FreeTextGuard.Action.MASK));
+            }
+        }
+        return masked;
     }
 
     /** An audit line: counts per action and the pointers of what did not leave unchanged (never values). */

@@ -65,6 +65,7 @@ public final class HeldMessages {
     public void reject(Exchange exchange) {
         Message m = exchange.getMessage();
         String id = m.getHeader("id", String.class);
+        m.setHeader(GatewayHeaders.MESSAGE_ID, id); // a refusal is audited against the message
         JsonNode body = body(m, Set.of("by", "reason"));
         String by = JsonFields.text(body, "", "by", true, 100);
         exchange.setProperty(AutomaticReplies.ACTOR, by);
@@ -76,6 +77,7 @@ public final class HeldMessages {
     public void load(Exchange exchange) {
         Message m = exchange.getMessage();
         String id = m.getHeader("id", String.class);
+        m.setHeader(GatewayHeaders.MESSAGE_ID, id); // a refusal is audited against the message
         JsonNode body = body(m, Set.of("by", "mode"));
         String by = JsonFields.text(body, "", "by", true, 100);
         String mode = JsonFields.text(body, "", "mode", false, 10);

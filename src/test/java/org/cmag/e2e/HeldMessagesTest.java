@@ -286,4 +286,23 @@ class HeldMessagesTest {
         assertThat(records).extracting(r -> r.event().type()).containsSubsequence("held-for-release", "held-released", "case-transition");
         assertNoPersonalValueInAudit(pair.de());
     }
+
+    @Test
+    void theCliActsThroughARunningGatewaysApi() throws Exception {
+        String id = submitHeld().get("messageId").asText();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+        String url = pair.nl().httpBase();
+
+        assertThat(org.cmag.cli.Cli.run(new String[] {"held", "show", id, "--url", url}, out, out)).as(bytes.toString()).isZero();
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("status       HELD").contains("text: Bicycle frames of aluminium; questions to "
+                + EMAIL);
+        assertThat(org.cmag.cli.Cli.run(new String[] {"held", "release", id, "--by", "officer.e", "--url", url}, out, out))
+                .as(bytes.toString()).isZero();
+        assertThat(deNational.receive(WAIT.toMillis())).extracting(NationalQueue.Delivered::messageId).isEqualTo(id);
+        bytes.reset();
+        assertThat(org.cmag.cli.Cli.run(new String[] {"held", "reject", id, "--by", "officer.f", "--reason", "x", "--url", url}, out, out))
+                .isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("error held_not_pending");
+    }
 }

@@ -22,6 +22,8 @@ public final class Cli {
               case list|show  the assistance cases of a gateway and their timelines
               consent record  record a written consent to onward transfer (legal officers); consent list
               purge           remove stored payloads and register rows past their retention date
+              held list|show|release|reject
+                              messages held for manual release (personal data in free text)
               policy check    validate agreement files offline
               policy explain  what would leave the country for a declaration, partner and request type
               message seal    sign and encrypt an exchange message with the development keys
@@ -65,6 +67,7 @@ public final class Cli {
                 case "health" -> new HealthCommand(out).run(rest);
                 case "translate" -> new TranslateCommand(out, err).run(rest);
                 case "case" -> new CaseCommand(out).run(rest);
+                case "held" -> new HeldCommand(out).run(rest);
                 case "policy" -> new PolicyCommand(out).run(rest);
                 case "consent" -> new ConsentCommand(out).run(rest);
                 case "purge" -> new PurgeCommand(out).run(rest);

@@ -99,10 +99,11 @@ public final class FaultMapper {
         String partner = m.getHeader(GatewayHeaders.PARTNER_ID, String.class);
         String route = exchange.getFromRouteId();
         boolean national = route != null && route.startsWith("outbound");
-        String type = national ? "submission-rejected" : "message-rejected";
+        boolean held = route != null && route.startsWith("admin-held");
+        String type = held ? "held-action-refused" : national ? "submission-rejected" : "message-rejected";
         String detail = e.pointer() == null ? e.detail() : e.detail() + " [at " + e.pointer() + "]";
         try {
-            audit.append(AuditEvent.rejected(type, national ? "national" : partner == null ? "unknown" : partner, partner,
+            audit.append(AuditEvent.rejected(type, held ? "officer" : national ? "national" : partner == null ? "unknown" : partner, partner,
                     m.getHeader(GatewayHeaders.MESSAGE_ID, String.class), m.getHeader(GatewayHeaders.CASE_ID, String.class),
                     e.errorCode().code(), detail).withDigest(m.getHeader(GatewayHeaders.DIGEST, String.class)));
         } catch (RuntimeException auditFailure) {

@@ -186,6 +186,9 @@ public final class Gateway implements AutoCloseable {
             main.bind("prepareCaseMessage", new org.cmag.stage.PrepareCaseMessage(cases, machine, registry, protocol, declarations,
                     minimisation, codec, xml, clock, maxBytes));
             main.bind("localActionDone", new org.cmag.stage.LocalActionDone(cases));
+            org.cmag.store.HeldStore held = new org.cmag.store.HeldStore(database, audit);
+            main.bind("holdMessage", new org.cmag.stage.HoldMessage(held, xml, clock));
+            main.bind("heldMessages", new org.cmag.stage.HeldMessages(new org.cmag.held.ManualRelease(held, registry, minimisation, xml, clock)));
             org.cmag.stage.AutomaticReplies replies = new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, clock);
             main.bind("automaticReplies", replies);
             main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, registry, protocol, replies, clock));

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.cmag.error.ErrorCode;
-import org.cmag.error.GatewayException;
 import org.cmag.exchange.ExchangeCodec;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -15,7 +13,8 @@ import org.w3c.dom.NodeList;
  * Free-text guard: goods descriptions, additional information and marks can carry personal data that no field rule
  * sees (names, e-mail addresses, phone numbers, identifiers). Each free-text value that leaves is scanned for e-mail
  * addresses, phone numbers and identifiers of persons or operators (EORI/TIN-like codes); the agreement decides whether
- * such a value is dropped, masked (the finding replaced) or the whole message held for manual release.
+ * such a value is dropped, masked (the finding replaced) or the whole message held for manual release (left unchanged
+ * here; the caller stores the message for a legal officer instead of sending it).
  */
 public final class FreeTextGuard {
     /** What the agreement does with a free-text value that contains personal data. */
@@ -25,8 +24,8 @@ public final class FreeTextGuard {
         HOLD
     }
 
-    /** One finding (kind and WCO element, never the value). */
-    public record Finding(String element, String kind) {}
+    /** One finding (kind, WCO element and its pointer in the message, never the value). */
+    public record Finding(String element, String kind, String pointer) {}
 
     static final Set<String> FREE_TEXT = Set.of("Description", "StatementDescription", "MarksNumbersID", "Content");
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
@@ -49,7 +48,7 @@ public final class FreeTextGuard {
             for (var kind : new Object[][] {{EMAIL, "e-mail address"}, {PHONE, "phone number"}, {IDENTIFIER, "identifier"}}) {
                 Pattern p = (Pattern) kind[0];
                 if (p.matcher(masked).find()) {
-                    findings.add(new Finding(e.getLocalName(), (String) kind[1]));
+                    findings.add(new Finding(e.getLocalName(), (String) kind[1], pointer(e)));
                     masked = p.matcher(masked).replaceAll("[" + ((String) kind[1]).toUpperCase(java.util.Locale.ROOT).replace(' ', '-') + "]");
                 }
             }
@@ -62,11 +61,59 @@ public final class FreeTextGuard {
                     Node parent = e.getParentNode();
                     parent.removeChild(e);
                 }
-                case HOLD -> throw new GatewayException(ErrorCode.MANUAL_RELEASE_REQUIRED, "Free text in " + e.getLocalName()
-                        + " contains personal data (" + findings.get(findings.size() - 1).kind() + "); the agreement holds such messages"
-                        + " for manual release");
+                case HOLD -> { } // left as it is: the whole message waits for a legal officer
             }
         }
         return findings;
+    }
+
+    /**
+     * Where an element is: {@code /ExchangeMessage/Body/AssistanceRequest/Declaration/GoodsShipment/...}, local names
+     * from the root, with a 1-based {@code [n]} where an element has siblings of the same name.
+     */
+    public static String pointer(Element e) {
+        StringBuilder sb = new StringBuilder();
+        for (Node n = e; n instanceof Element el; n = n.getParentNode()) {
+            int index = 0;
+            int same = 0;
+            Node parent = el.getParentNode();
+            for (Node s = parent == null ? el : parent.getFirstChild(); s != null; s = parent == null ? null : s.getNextSibling()) {
+                if (s instanceof Element o && o.getLocalName().equals(el.getLocalName())) {
+                    same++;
+                    if (o == el) {
+                        index = same;
+                    }
+                }
+            }
+            sb.insert(0, "/" + el.getLocalName() + (same > 1 ? "[" + index + "]" : ""));
+        }
+        return sb.toString();
+    }
+
+    /** The element a {@link #pointer} names in {@code doc}, if it is there. */
+    public static java.util.Optional<Element> resolve(org.w3c.dom.Document doc, String pointer) {
+        Element current = null;
+        for (String step : pointer.substring(1).split("/")) {
+            int bracket = step.indexOf('[');
+            String name = bracket < 0 ? step : step.substring(0, bracket);
+            int index = bracket < 0 ? 1 : Integer.parseInt(step.substring(bracket + 1, step.length() - 1));
+            Element found = null;
+            if (current == null) {
+                Element root = doc.getDocumentElement();
+                found = root != null && root.getLocalName().equals(name) && index == 1 ? root : null;
+            } else {
+                int seen = 0;
+                for (Node c = current.getFirstChild(); c != null && found == null; c = c.getNextSibling()) {
+                    if (c instanceof Element ce && ce.getLocalName().equals(name) && ++seen == index) {
+                        found = ce;
+                    }
+                }
+            }
+            if (found == null) {
+                return java.util.Optional.empty();
+            }
+            current = found;
+        }
+        return java.util.Optional.ofNullable(current);
     }
 }

@@ -10,11 +10,16 @@ import org.cmag.policy.Partner;
 
 /**
  * Stage {@code apply-policy}: the partner agreement must permit the request type and cover the legal basis, otherwise
- * the request is refused before anything is signed; then its field rules minimise the declaration data (default deny).
+ * the request is refused before anything is signed; then its field rules minimise the declaration data (default deny),
+ * and free text with personal data is masked, dropped or - under {@code freeText: hold} - marks the message as held.
  */
 public final class ApplyAgreement implements Processor {
     /** Exchange property: the field decisions ({@code List<Minimiser.Decision>}) of the outgoing message. */
     public static final String DECISIONS = "GwPolicyDecisions";
+    /** Exchange property: true when the agreement holds the message for manual release (the route then stores it, unsent). */
+    public static final String HOLD = "GwHold";
+    /** Exchange property: the free-text findings ({@code List<FreeTextGuard.Finding>}) that hold the message. */
+    public static final String HELD_FINDINGS = "GwHeldFindings";
 
     private final org.cmag.policy.Minimisation minimisation;
 
@@ -39,7 +44,14 @@ public final class ApplyAgreement implements Processor {
                     + new java.util.TreeSet<>(partner.purposes().keySet()) + (request.purposeCode() == null ? "; give purposeCode"
                     : ", not " + request.purposeCode()), "/purposeCode");
         }
-        exchange.setProperty(DECISIONS, minimisation.apply(exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class),
-                partner, request.requestType(), request.purposeCode()));
+        outcome(exchange, minimisation.minimise(exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class), partner,
+                request.requestType(), request.purposeCode()));
+    }
+
+    /** Sets the decisions and, when the agreement holds the message, the hold flag and its findings. */
+    static void outcome(Exchange exchange, org.cmag.policy.Minimisation.Outcome outcome) {
+        exchange.setProperty(DECISIONS, outcome.decisions());
+        exchange.setProperty(HOLD, outcome.isHeld());
+        exchange.setProperty(HELD_FINDINGS, outcome.held());
     }
 }

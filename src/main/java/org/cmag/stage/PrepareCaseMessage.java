@@ -113,7 +113,7 @@ public final class PrepareCaseMessage implements Processor {
         for (String res : message.wcoResponses()) {
             add(doc, answer, translator.fromWcoResponse(res.getBytes(StandardCharsets.UTF_8)), unmapped);
         }
-        exchange.setProperty(ApplyAgreement.DECISIONS, minimisation.apply(doc, partner, k.requestType(), org.cmag.policy.Purposes.code(k.purpose())));
+        ApplyAgreement.outcome(exchange, minimisation.minimise(doc, partner, k.requestType(), org.cmag.policy.Purposes.code(k.purpose())));
         codec.validate(doc);
         exchange.setProperty(GatewayHeaders.DOCUMENT, doc);
         exchange.setProperty(TranslateRequest.UNMAPPED, List.copyOf(unmapped));

@@ -72,6 +72,18 @@ public final class RecordOutbound implements Processor {
         });
     }
 
+    /**
+     * Exchange property: database work ({@code Database.SqlWork}) that must come first in the transaction - the
+     * conditional claim of a held message being released, whose row lock serialises concurrent releases.
+     */
+    public static final String FIRST_IN_TRANSACTION = "GwFirstInTransaction";
+
+    /** Exchange property: true when submission, translation and policy were audited already (when the message was held). */
+    public static final String SUBMISSION_AUDITED = "GwSubmissionAudited";
+
+    /** Exchange property: the related request id of a request that is not read from a national request (a released one). */
+    public static final String RELATED_REQUEST = "GwRelatedRequest";
+
     @SuppressWarnings("unchecked")
     private static java.util.List<org.cmag.policy.Minimiser.Decision> decisions(Exchange exchange) {
         java.util.List<org.cmag.policy.Minimiser.Decision> d = exchange.getProperty(ApplyAgreement.DECISIONS, java.util.List.class);
@@ -90,18 +102,14 @@ public final class RecordOutbound implements Processor {
         String type = m.getHeader(GatewayHeaders.MESSAGE_TYPE, String.class);
         String requestType = m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class);
         String sealed = new String(m.getBody(byte[].class), StandardCharsets.UTF_8);
-        java.util.List<?> unmapped = exchange.getProperty(TranslateRequest.UNMAPPED, java.util.List.class);
-        String translation = unmapped == null || unmapped.isEmpty() ? "every input element carried"
-                : unmapped.size() + " input elements not carried: " + unmapped.stream()
-                        .map(u -> ((org.cmag.wco.Unmapped) u).pointer() + " " + ((org.cmag.wco.Unmapped) u).inputPath())
-                        .collect(java.util.stream.Collectors.joining("; "));
         Instant now = clock.instant();
         NationalRequest request = exchange.getProperty(GatewayHeaders.NATIONAL_REQUEST, NationalRequest.class);
+        String related = request == null ? exchange.getProperty(RELATED_REQUEST, String.class) : request.relatedRequestId();
         String actor = exchange.getProperty(AutomaticReplies.ACTOR, "national", String.class);
         Database.SqlWork<Object> caseChange = c -> {
             if (CaseEvent.valueOf(type) == CaseEvent.ASSISTANCE_REQUEST) {
                 cases.open(c, AssistanceCase.opening(caseId, CaseRole.REQUESTING, partner, requestType, legal, purpose, id,
-                        request == null ? null : request.relatedRequestId(), now), "OUT", "national");
+                        related, now), "OUT", "national");
             } else {
                 cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "OUT", actor, now, postponedUntil(exchange));
             }
@@ -111,17 +119,37 @@ public final class RecordOutbound implements Processor {
             }
             return null;
         };
+        java.util.List<AuditEvent> events = new java.util.ArrayList<>();
+        if (!exchange.getProperty(SUBMISSION_AUDITED, false, Boolean.class)) {
+            events.addAll(submissionEvents(exchange, partner, actor));
+        }
+        events.add(AuditEvent.ok("message-sealed", "gateway", partner.id(), id, caseId,
+                partner.security().signature() + " + " + partner.security().content() + "/" + partner.security().keyTransport())
+                .withDigest(digest));
+        events.add(AuditEvent.ok("message-queued", "gateway", partner.id(), id, caseId, partner.outboundQueue(queuePrefix)));
+        Database.SqlWork<?> first = exchange.getProperty(FIRST_IN_TRANSACTION, Database.SqlWork.class);
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,
-                        now, partner.channel().name(), retentionUntil(sealed)), caseChange,
-                AuditEvent.ok("submission-received", actor, partner.id(), id, caseId, requestType).withLegal(legal, purpose),
+                now, partner.channel().name(), retentionUntil(sealed)), first == null ? c -> null : first, caseChange,
+                events.toArray(AuditEvent[]::new));
+        m.setHeader(JmsConstants.JMS_DESTINATION_NAME, partner.outboundQueue(queuePrefix));
+    }
+
+    /** The audit records of a national submission before sealing: received, translated (what was not carried), policy applied. */
+    static java.util.List<AuditEvent> submissionEvents(Exchange exchange, Partner partner, String actor) {
+        Message m = exchange.getMessage();
+        String id = m.getHeader(GatewayHeaders.MESSAGE_ID, String.class);
+        String caseId = m.getHeader(GatewayHeaders.CASE_ID, String.class);
+        java.util.List<?> unmapped = exchange.getProperty(TranslateRequest.UNMAPPED, java.util.List.class);
+        String translation = unmapped == null || unmapped.isEmpty() ? "every input element carried"
+                : unmapped.size() + " input elements not carried: " + unmapped.stream()
+                        .map(u -> ((org.cmag.wco.Unmapped) u).pointer() + " " + ((org.cmag.wco.Unmapped) u).inputPath())
+                        .collect(java.util.stream.Collectors.joining("; "));
+        return java.util.List.of(
+                AuditEvent.ok("submission-received", actor, partner.id(), id, caseId, m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class))
+                        .withLegal(m.getHeader(GatewayHeaders.LEGAL_BASIS, String.class), m.getHeader(GatewayHeaders.PURPOSE, String.class)),
                 AuditEvent.ok("message-translated", "gateway", partner.id(), id, caseId, translation),
                 AuditEvent.ok("policy-applied", "gateway", partner.id(), id, caseId,
                         "agreement " + partner.agreementId() + " v" + partner.agreementVersion() + " sha256 " + partner.policyDigest() + ": "
-                                + org.cmag.policy.Minimisation.summary(decisions(exchange))),
-                AuditEvent.ok("message-sealed", "gateway", partner.id(), id, caseId,
-                        partner.security().signature() + " + " + partner.security().content() + "/" + partner.security().keyTransport())
-                        .withDigest(digest),
-                AuditEvent.ok("message-queued", "gateway", partner.id(), id, caseId, partner.outboundQueue(queuePrefix)));
-        m.setHeader(JmsConstants.JMS_DESTINATION_NAME, partner.outboundQueue(queuePrefix));
+                                + org.cmag.policy.Minimisation.summary(decisions(exchange))));
     }
 }

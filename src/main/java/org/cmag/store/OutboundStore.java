@@ -36,7 +36,16 @@ public final class OutboundStore {
 
     /** Inserts the sealed message, runs {@code alsoInTransaction} (e.g. the case change it causes) and audits, in one transaction. */
     public void recordSealed(Outbound m, Database.SqlWork<?> alsoInTransaction, AuditEvent... events) {
+        recordSealed(m, c -> null, alsoInTransaction, events);
+    }
+
+    /**
+     * As {@link #recordSealed(Outbound, Database.SqlWork, AuditEvent...)}, with {@code first} run before anything else in the
+     * transaction (a conditional claim whose failure leaves nothing recorded).
+     */
+    public void recordSealed(Outbound m, Database.SqlWork<?> first, Database.SqlWork<?> alsoInTransaction, AuditEvent... events) {
         database.inTransaction(c -> {
+            first.run(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbound_message (message_id, case_id, partner_id,"
                     + " message_type, request_type, legal_basis, purpose, status, sealed_digest, sealed_xml, created_at, channel,"
                     + " retention_until) VALUES (?,?,?,?,?,?,?,'QUEUED',?,?,?,?,?)")) {

@@ -88,7 +88,7 @@ class CliIT {
     void everyCommandAnswersHelpAndBadUsageExitsTwo() throws Exception {
         for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"start", "--help"}, {"message", "--help"},
             {"bench", "--help"}, {"health", "--help"}, {"translate", "--help"}, {"case", "--help"}, {"policy", "--help"},
-            {"consent", "--help"}, {"purge", "--help"}}) {
+            {"consent", "--help"}, {"purge", "--help"}, {"held", "--help"}}) {
             Run run = cmag(Duration.ofSeconds(60), cmd);
             assertThat(run.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(run.out()).contains("Usage");

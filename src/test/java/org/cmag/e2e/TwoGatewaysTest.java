@@ -364,12 +364,16 @@ class TwoGatewaysTest {
                 "outbound-request-submit", "outbound-delivery-DE", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
                 "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain",
-                "admin-retention-purge", "admin-consent-record");
+                "admin-retention-purge", "admin-consent-record",
+                "admin-held-list", "admin-held-show", "admin-held-release", "admin-held-reject", "admin-held-dispatch");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-message-seal", "check-onward-transfer"}, {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},
             {"outbound-message-seal", "enqueue"}, {"outbound-case-message", "prepare-case-message"},
             {"inbound-exchange-process", "refuse-automatically"}, {"inbound-exchange-process", "acknowledge-automatically"},
+            {"outbound-request-submit", "hold-request"}, {"outbound-case-message", "hold-case-message"},
+            {"admin-held-release", "load-held"}, {"admin-held-release", "seal-released"}, {"admin-held-dispatch", "load-approved"},
+            {"admin-held-dispatch", "seal-approved"},
             {"outbound-delivery-DE", "verify-receipt"}, {"outbound-delivery-DE", "record-receipt"},
             {"inbound-exchange-accept", "check-envelope"}, {"inbound-exchange-accept", "persist-inbound"},
             {"inbound-exchange-accept", "issue-receipt"}, {"inbound-exchange-process", "decrypt"}, {"inbound-exchange-process", "verify"},

@@ -274,7 +274,8 @@ class OnwardTransferTest {
         assertRefusedForFr(request("FR", "DE-EXP-3", "26NL00000000000099"), secondPartialId);
         java.time.LocalDate until = pair.nl().receivedData().forMessage(secondPartialId).get(0).retentionUntil();
 
-        java.time.Instant beforeTheMove = clock.instant();
+        // (the database keeps microseconds, rounded; the clock then moves by years)
+        java.time.Instant beforeTheMove = clock.instant().plusSeconds(1);
         clock.advance(Duration.between(clock.instant(), until.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()).plusHours(1));
         await().atMost(WAIT).until(() -> pair.nl().receivedData().forMessage(secondPartialId).isEmpty());
         assertThat(pair.nl().receivedData().forMessage(partialId)).isEmpty();

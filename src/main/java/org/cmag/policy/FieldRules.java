@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.wco.WcoPaths;
 
@@ -15,14 +14,19 @@ import org.cmag.wco.WcoPaths;
  * Compiles the {@code fieldRules} of an agreement file: per request type (and {@code default}) a list of
  * {@code {path: ..., action: ...}} or {@code {id: ..., action: ...}}. Every target must name a carried WCO element
  * (or subtree); every action must be known and fit the element; two rules may not decide one element with different
- * actions at the same specificity. Errors name the file and the field.
+ * actions at the same specificity. Errors name the file, the line and the field.
  */
 final class FieldRules {
     private static final WcoPaths PATHS = WcoPaths.load();
 
     private FieldRules() {}
 
+    /** Compiles rules that come from no file with lines (errors then say line 1). */
     static Map<String, List<FieldRule>> compile(String file, Object raw, Set<String> requestTypes) {
+        return compile(PolicyFile.of(file, null), raw, requestTypes);
+    }
+
+    static Map<String, List<FieldRule>> compile(PolicyFile file, Object raw, Set<String> requestTypes) {
         Map<String, List<FieldRule>> out = new LinkedHashMap<>();
         if (raw == null) {
             return Map.of();
@@ -59,7 +63,7 @@ final class FieldRules {
                 if (action == FieldAction.GENERALISE) {
                     checkGeneralisable(file, ruleAt, target);
                 }
-                rules.add(new FieldRule(target, action, file + " " + ruleAt));
+                rules.add(new FieldRule(target, action, file.name() + " " + ruleAt));
             }
             out.put(type, List.copyOf(rules));
         }
@@ -78,7 +82,7 @@ final class FieldRules {
         return Map.copyOf(out);
     }
 
-    private static String target(String file, String at, Map<?, ?> r) {
+    private static String target(PolicyFile file, String at, Map<?, ?> r) {
         Object path = r.get("path");
         Object id = r.get("id");
         if ((path == null) == (id == null)) {
@@ -105,7 +109,7 @@ final class FieldRules {
         return p;
     }
 
-    private static FieldAction action(String file, String at, Object raw) {
+    private static FieldAction action(PolicyFile file, String at, Object raw) {
         if (raw == null) {
             throw error(file, at + ".action", "is missing; one of keep, drop, mask, pseudonymise, generalise");
         }
@@ -116,7 +120,7 @@ final class FieldRules {
         }
     }
 
-    private static void checkGeneralisable(String file, String at, String target) {
+    private static void checkGeneralisable(PolicyFile file, String at, String target) {
         for (WcoPaths.Row row : PATHS.all()) {
             if (row.carried() && !row.isClass() && new FieldRule(target, FieldAction.GENERALISE, "").specificity(row.path(), row.wcoId()) >= 0
                     && !Minimiser.canGeneralise(row)) {
@@ -126,7 +130,7 @@ final class FieldRules {
         }
     }
 
-    private static void checkOverlaps(String file, String type, List<FieldRule> rules) {
+    private static void checkOverlaps(PolicyFile file, String type, List<FieldRule> rules) {
         for (WcoPaths.Row row : PATHS.all()) {
             if (!row.carried() || row.isClass()) {
                 continue;
@@ -146,7 +150,7 @@ final class FieldRules {
         }
     }
 
-    private static GatewayException error(String file, String field, String what) {
-        return new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + field + " " + what);
+    private static GatewayException error(PolicyFile file, String field, String what) {
+        return file.error(field, what);
     }
 }

@@ -179,7 +179,7 @@ class MinimiserTest {
         assertThatThrownBy(() -> FieldRules.compile("agreement.yaml", rules, PartnerRegistry.REQUEST_TYPES))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
-                    assertThat(e.detail()).startsWith("agreement.yaml: field ").contains(fragment);
+                    assertThat(e.detail()).startsWith("agreement.yaml:1: field ").contains(fragment);
                 });
     }
 }

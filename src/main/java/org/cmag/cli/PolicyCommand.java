@@ -6,12 +6,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import org.cmag.crypto.SecureXml;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.exchange.ExchangeCodec;
+import org.cmag.gateway.KeyRing;
+import org.cmag.policy.AgreementTerms;
 import org.cmag.policy.Minimisation;
 import org.cmag.policy.Minimiser;
 import org.cmag.policy.Partner;
@@ -25,12 +30,15 @@ import org.w3c.dom.Element;
 final class PolicyCommand {
     static final String HELP = """
             Usage:
-              java -jar target/cmag.jar policy check [DIR]
+              java -jar target/cmag.jar policy check [DIR] [--certificates PKI-DIR]
               java -jar target/cmag.jar policy explain --partner ID --type REQUEST_TYPE [--purpose CODE] --in FILE [--as OWN-ID]
                                                        [--format wco-dec|national-json] [--wco-schemas DIR]
 
             check    validates every agreement file in DIR (default: the packaged policies/partners) as the gateway
-                     does at start-up; exit 0 when all are valid, 2 with the file and field of the first error
+                     does at start-up; exit 0 when all are valid, 2 with the file, line and field of the first error.
+                     Warns about an agreement that expires within 30 days or has expired.
+              --certificates PKI-DIR   also checks each certificate alias exists in PKI-DIR and matches its pinned
+                     sha256, as the gateway does at start-up (without it, certificates are checked for syntax only)
             explain  shows what would leave the country if the declaration in FILE were sent to the partner with a
                      request of this type: every data element with its action (keep, drop, mask, pseudonymise,
                      generalise) and the rule that decided it, then the resulting payload. The pseudonyms shown are
@@ -41,13 +49,20 @@ final class PolicyCommand {
             """;
 
     private final PrintStream out;
+    private final Clock clock;
 
     PolicyCommand(PrintStream out) {
+        this(out, Clock.systemUTC());
+    }
+
+    PolicyCommand(PrintStream out, Clock clock) {
         this.out = out;
+        this.clock = clock;
     }
 
     int run(String[] argv) {
-        Args args = new Args(argv, 0, Set.of("--partner", "--type", "--purpose", "--in", "--as", "--format", "--wco-schemas"), Set.of());
+        Args args = new Args(argv, 0, Set.of("--partner", "--type", "--purpose", "--in", "--as", "--format", "--wco-schemas",
+                "--certificates"), Set.of());
         if (args.help() || args.positional().isEmpty()) {
             out.print(HELP);
             return args.help() ? 0 : 2;
@@ -62,11 +77,29 @@ final class PolicyCommand {
     private int check(Args args) {
         Path dir = args.positional().size() > 1 ? Path.of(args.positional().get(1)) : null;
         PartnerRegistry registry = PartnerRegistry.load(dir, "", k -> null);
+        String pki = args.get("--certificates", null);
+        if (pki != null) {
+            for (Partner p : registry.all()) {
+                KeyRing.partnerCertificates(p, Path.of(pki));
+            }
+        }
+        LocalDate today = AgreementTerms.day(clock.instant());
         for (Partner p : registry.all()) {
             out.println("ok  " + p.source() + "  partner " + p.id() + ", agreement " + p.agreementId() + " v" + p.agreementVersion()
-                    + ", " + p.requestTypes().size() + " request types, sha256 " + p.policyDigest());
+                    + " (" + AgreementTerms.period(p) + "), " + p.requestTypes().size() + " request types, sha256 " + p.policyDigest());
         }
-        out.println(registry.all().size() + " agreement(s) valid");
+        for (Partner p : registry.all()) {
+            if (p.validUntil() != null && p.validUntil().isBefore(today)) {
+                out.println("warn " + p.source() + "  agreement " + p.agreementId() + " expired on " + p.validUntil());
+            } else if (p.validUntil() != null && !p.validUntil().isAfter(today.plusDays(30))) {
+                out.println("warn " + p.source() + "  agreement " + p.agreementId() + " expires on " + p.validUntil() + ", in "
+                        + ChronoUnit.DAYS.between(today, p.validUntil()) + " day(s)");
+            } else if (p.validFrom().isAfter(today)) {
+                out.println("note " + p.source() + "  agreement " + p.agreementId() + " is not yet in force (from " + p.validFrom() + ")");
+            }
+        }
+        out.println(registry.all().size() + " agreement(s) valid" + (pki == null ? "; certificates not checked (no --certificates)"
+                : "; certificates found and matching in " + pki));
         return 0;
     }
 

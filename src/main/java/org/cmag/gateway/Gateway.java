@@ -154,6 +154,7 @@ public final class Gateway implements AutoCloseable {
             main.bind("policyExplain", new org.cmag.stage.PolicyExplain(registry, declarations,
                     new org.cmag.policy.Minimiser(wcoPaths, ("policy-explain-preview-key-" + ownId).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     xml));
+            main.bind("checkOutboundAgreement", new org.cmag.stage.CheckOutboundAgreement(clock));
             main.bind("signMessage", new SignMessage(security, keys));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));
@@ -173,7 +174,7 @@ public final class Gateway implements AutoCloseable {
             main.bind("validateMessage", new ValidateMessage(codec, ownId, clock,
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-age-seconds")),
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-skew-seconds"))));
-            main.bind("checkAgreement", new CheckAgreement());
+            main.bind("checkAgreement", new CheckAgreement(clock));
             main.bind("dedupeInbound", new DedupeInbound(inbound, cases, clock));
             main.bind("prepareNationalDelivery", new PrepareNationalDelivery(xml));
             main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
@@ -189,7 +190,8 @@ public final class Gateway implements AutoCloseable {
             org.cmag.store.HeldStore held = new org.cmag.store.HeldStore(database, audit);
             main.bind("holdMessage", new org.cmag.stage.HoldMessage(held, xml, clock));
             main.bind("heldMessages", new org.cmag.stage.HeldMessages(new org.cmag.held.ManualRelease(held, registry, minimisation, xml, clock)));
-            org.cmag.stage.AutomaticReplies replies = new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, clock);
+                        org.cmag.stage.AutomaticReplies replies = new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, audit,
+                    clock);
             main.bind("automaticReplies", replies);
             main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, registry, protocol, replies, clock));
             main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry));
@@ -328,8 +330,7 @@ public final class Gateway implements AutoCloseable {
         }
         Map<String, PartnerCertificates> partners = new HashMap<>();
         for (Partner p : registry.all()) {
-            partners.put(p.id(), new PartnerCertificates(p.id(), KeyStores.readPem(pki.resolve(p.signingCertificateFile())),
-                    KeyStores.readPem(pki.resolve(p.encryptionCertificateFile()))));
+            partners.put(p.id(), KeyRing.partnerCertificates(p, pki));
         }
         return new KeyRing(KeyStores.loadOwn(pki.resolve(ownId + ".p12"), password), Map.copyOf(partners));
     }

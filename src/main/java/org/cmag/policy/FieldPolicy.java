@@ -34,7 +34,7 @@ public final class FieldPolicy {
 
         /** Compiles a plain rule list (every rule for every purpose); overlaps are refused. */
         public static RuleSet of(List<FieldRule> rules) {
-            return FieldRules.ruleSet("rules", "rules", rules);
+            return FieldRules.ruleSet(PolicyFile.of("rules", null), "rules", rules);
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.wco.WcoPaths;
 
@@ -35,6 +34,10 @@ final class FieldRules {
     private FieldRules() {}
 
     static FieldPolicy compile(String file, Object raw, Set<String> requestTypes, Set<String> purposes) {
+        return compile(PolicyFile.of(file, null), raw, requestTypes, purposes);
+    }
+
+    static FieldPolicy compile(PolicyFile file, Object raw, Set<String> requestTypes, Set<String> purposes) {
         Map<String, List<FieldRule>> declared = new LinkedHashMap<>();
         if (raw != null && !(raw instanceof Map<?, ?>)) {
             throw error(file, "fieldRules", "must be a mapping of request types (or 'default') to rule lists");
@@ -72,7 +75,7 @@ final class FieldRules {
         return new FieldPolicy(declared, compiled);
     }
 
-    private static FieldRule rule(String file, String at, Object raw, Set<String> purposes) {
+    private static FieldRule rule(PolicyFile file, String at, Object raw, Set<String> purposes) {
         if (!(raw instanceof Map<?, ?> r)) {
             throw error(file, at, "must be {path|id|category: ..., action: ...}");
         }
@@ -94,10 +97,10 @@ final class FieldRules {
         if (!only.isEmpty() && !except.isEmpty()) {
             throw error(file, at, "has both purposes and exceptPurposes; use one");
         }
-        return new FieldRule(target, action, only, except, file + " " + at);
+        return new FieldRule(target, action, only, except, file.name() + ":" + file.line(at) + " " + at);
     }
 
-    private static Set<String> purposeList(String file, String at, Object raw, Set<String> purposes) {
+    private static Set<String> purposeList(PolicyFile file, String at, Object raw, Set<String> purposes) {
         if (raw == null) {
             return Set.of();
         }
@@ -115,7 +118,7 @@ final class FieldRules {
         return out;
     }
 
-    private static String target(String file, String at, Map<?, ?> r) {
+    private static String target(PolicyFile file, String at, Map<?, ?> r) {
         Object path = r.get("path");
         Object id = r.get("id");
         Object category = r.get("category");
@@ -156,7 +159,7 @@ final class FieldRules {
         return p;
     }
 
-    private static FieldAction action(String file, String at, Object raw) {
+    private static FieldAction action(PolicyFile file, String at, Object raw) {
         if (raw == null) {
             throw error(file, at + ".action", "is missing; one of keep, drop, mask, pseudonymise, generalise");
         }
@@ -167,7 +170,7 @@ final class FieldRules {
         }
     }
 
-    private static void checkGeneralisable(String file, String at, String target) {
+    private static void checkGeneralisable(PolicyFile file, String at, String target) {
         FieldRule probe = new FieldRule(target, FieldAction.GENERALISE, "");
         for (WcoPaths.Row row : LEAVES) {
             if (probe.specificity(row.path(), row.wcoId()) >= 0 && !Minimiser.canGeneralise(row)) {
@@ -178,7 +181,7 @@ final class FieldRules {
     }
 
     /** One list may name a target twice only when purpose conditions tell the rules apart. */
-    private static void checkRepeats(String file, String at, List<FieldRule> rules) {
+    private static void checkRepeats(PolicyFile file, String at, List<FieldRule> rules) {
         for (int i = 0; i < rules.size(); i++) {
             for (int j = 0; j < i; j++) {
                 FieldRule a = rules.get(j);
@@ -191,7 +194,7 @@ final class FieldRules {
     }
 
     /** The rules that apply to {@code type} and {@code purpose}: own rules over default rules, purpose-bound over unconditional. */
-    private static List<FieldRule> effective(String file, List<FieldRule> own, List<FieldRule> defaults, String purpose, String type) {
+    private static List<FieldRule> effective(PolicyFile file, List<FieldRule> own, List<FieldRule> defaults, String purpose, String type) {
         List<FieldRule> mine = resolve(file, "fieldRules." + type, own, purpose, type);
         List<FieldRule> out = new ArrayList<>(mine);
         for (FieldRule d : resolve(file, "fieldRules.default", defaults, purpose, type)) {
@@ -202,7 +205,7 @@ final class FieldRules {
         return out;
     }
 
-    private static List<FieldRule> resolve(String file, String list, List<FieldRule> rules, String purpose, String type) {
+    private static List<FieldRule> resolve(PolicyFile file, String list, List<FieldRule> rules, String purpose, String type) {
         Map<String, FieldRule> byTarget = new LinkedHashMap<>();
         for (FieldRule r : rules) {
             if (!r.appliesTo(purpose)) {
@@ -220,7 +223,7 @@ final class FieldRules {
     }
 
     /** Decides every carried element under {@code rules}; two rules of equal weight with different actions are refused. */
-    static FieldPolicy.RuleSet ruleSet(String file, String where, Collection<FieldRule> rules) {
+    static FieldPolicy.RuleSet ruleSet(PolicyFile file, String where, Collection<FieldRule> rules) {
         Map<String, FieldRule> byCategory = new HashMap<>();
         List<FieldRule> paths = new ArrayList<>();
         for (FieldRule r : rules) {
@@ -259,7 +262,7 @@ final class FieldRules {
         return new FieldPolicy.RuleSet(out);
     }
 
-    private static GatewayException error(String file, String field, String what) {
-        return new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + field + " " + what);
+    private static GatewayException error(PolicyFile file, String field, String what) {
+        return file.error(field, what);
     }
 }

@@ -9,6 +9,10 @@ import org.cmag.crypto.SecurityProfile;
  * under {@code policies/partners/}.
  *
  * @param policyDigest SHA-256 (hex) of the agreement file, stamped into every message's PolicyRef
+ * @param validFrom first day (UTC) the agreement is in force
+ * @param validUntil last day (UTC) the agreement is in force; null when open-ended
+ * @param outboundMessageTypes exchange message types (header codes, e.g. ASSISTANCE_REQUEST) we may send to the partner
+ * @param inboundMessageTypes exchange message types we accept from the partner
  */
 public record Partner(
         String id,
@@ -16,6 +20,10 @@ public record Partner(
         String country,
         String agreementId,
         String agreementVersion,
+        java.time.LocalDate validFrom,
+        java.time.LocalDate validUntil,
+        Set<String> outboundMessageTypes,
+        Set<String> inboundMessageTypes,
         String policyDigest,
         String source,
         List<Instrument> instruments,
@@ -30,8 +38,8 @@ public record Partner(
         String restEndpoint,
         String soapEndpoint,
         SecurityProfile security,
-        String signingCertificateFile,
-        String encryptionCertificateFile,
+        CertificateRef signingCertificate,
+        CertificateRef encryptionCertificate,
         Handling handling) {
 
     /** Exchange channel to the partner. */
@@ -42,6 +50,20 @@ public record Partner(
 
     /** A legal instrument the agreement rests on, with the articles requests may cite. */
     public record Instrument(String code, String title, Set<String> articles) {}
+
+    /**
+     * A partner certificate named by the agreement: an alias in the gateway's key ring (the file name under the PKI
+     * directory) and optionally the SHA-256 fingerprint (lower-case hex) the certificate must have.
+     *
+     * @param source {@code FILE:LINE} of the field in the agreement file, for errors
+     * @param field the dotted field, e.g. {@code security.certificates.signing}
+     */
+    public record CertificateRef(String alias, String sha256, String source, String field) {
+        /** A configuration error naming the file, line and field: {@code FILE:LINE: field FIELD WHAT}. */
+        public org.cmag.error.GatewayException problem(String what) {
+            return new org.cmag.error.GatewayException(org.cmag.error.ErrorCode.CONFIGURATION, source + ": field " + field + " " + what);
+        }
+    }
 
     /** Handling labels stamped into outbound headers. */
     public record Handling(String confidentialityClass, String onwardTransfer, String evidenceUse) {}
@@ -55,6 +77,21 @@ public record Partner(
     /** The compiled field rules for a message of {@code requestType} sent for {@code purposeCode} (null: none). */
     public FieldPolicy.RuleSet fieldRules(String requestType, String purposeCode) {
         return fieldRules.forMessage(requestType, purposeCode);
+    }
+
+    /** The alias of the partner's signing certificate in the key ring. */
+    public String signingCertificateFile() {
+        return signingCertificate.alias();
+    }
+
+    /** The alias of the partner's encryption certificate in the key ring. */
+    public String encryptionCertificateFile() {
+        return encryptionCertificate.alias();
+    }
+
+    /** Whether the agreement is in force on {@code day} (validFrom and validUntil inclusive). */
+    public boolean inForce(java.time.LocalDate day) {
+        return !day.isBefore(validFrom) && (validUntil == null || !day.isAfter(validUntil));
     }
 
     /** The outbound queue of this partner. */

@@ -29,8 +29,11 @@ import org.cmag.crypto.SecurityProfile;
 import org.cmag.crypto.SignatureAlgorithm;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * The partner registry: every agreement file under the policies directory, compiled once at start-up.
@@ -56,12 +59,13 @@ public final class PartnerRegistry {
     public static PartnerRegistry load(Path dir, String ownId, Function<String, String> overrides) {
         Map<String, Partner> map = new TreeMap<>();
         for (Source s : dir == null ? packaged() : files(dir)) {
-            Partner p = compile(s, overrides);
+            Compiled c = compile(s, overrides);
+            Partner p = c.partner();
             if (p.id().equals(ownId)) {
                 continue;
             }
             if (map.put(p.id(), p) != null) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": partner.id " + p.id() + " is defined twice");
+                throw c.file().error("partner.id", p.id() + " is defined twice");
             }
         }
         return new PartnerRegistry(map);
@@ -91,6 +95,8 @@ public final class PartnerRegistry {
     }
 
     private record Source(String name, byte[] bytes) {}
+
+    private record Compiled(Partner partner, PolicyFile file) {}
 
     private static List<Source> files(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -125,21 +131,27 @@ public final class PartnerRegistry {
     }
 
     @SuppressWarnings("unchecked")
-    private static Partner compile(Source s, Function<String, String> overrides) {
+    private static Compiled compile(Source s, Function<String, String> overrides) {
+        LoadSettings settings = LoadSettings.builder().setLabel(s.name()).setAllowDuplicateKeys(false).build();
+        Node node;
         Object loaded;
         try {
-            loaded = new Load(LoadSettings.builder().setLabel(s.name()).setAllowDuplicateKeys(false).build())
-                    .loadFromString(new String(s.bytes(), StandardCharsets.UTF_8));
+            node = new Compose(settings).composeString(new String(s.bytes(), StandardCharsets.UTF_8)).orElse(null);
+            loaded = node == null ? null : new StandardConstructor(settings).constructSingleDocument(Optional.of(node));
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(1);
+            throw PolicyFile.error(s.name(), line, "not valid YAML: " + e.getProblem(), e);
         } catch (RuntimeException e) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": not valid YAML: " + e.getMessage(), null, e);
+            throw PolicyFile.error(s.name(), 1, "not valid YAML: " + e.getMessage(), e);
         }
         if (!(loaded instanceof Map<?, ?> root)) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": expected a mapping at the top level");
+            throw PolicyFile.error(s.name(), 1, "expected a mapping at the top level", null);
         }
-        Fields f = new Fields(s.name(), (Map<String, Object>) root);
+        PolicyFile file = PolicyFile.of(s.name(), node);
+        Fields f = new Fields(file, "", (Map<String, Object>) root);
         String id = f.text("partner.id");
         if (!id.matches("[A-Z0-9][A-Z0-9\\-]{1,34}")) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": partner.id '" + id + "' must be upper-case letters/digits");
+            throw file.error("partner.id", "'" + id + "' must be upper-case letters/digits");
         }
         List<Partner.Instrument> instruments = new ArrayList<>();
         int n = 0;
@@ -149,15 +161,17 @@ public final class PartnerRegistry {
                     new LinkedHashSet<>(inst.optionalList("articles").stream().map(String::valueOf).toList())));
         }
         if (instruments.isEmpty()) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": agreement.instruments must name at least one legal instrument");
+            throw file.error("agreement.instruments", "must name at least one legal instrument");
         }
         Set<String> types = new LinkedHashSet<>();
+        int tn = 0;
         for (Object o : f.list("agreement.requestTypes")) {
             String t = String.valueOf(o);
             if (!REQUEST_TYPES.contains(t)) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": agreement.requestTypes has unknown type '" + t
-                        + "'; known: " + new java.util.TreeSet<>(REQUEST_TYPES));
+                throw file.error("agreement.requestTypes[" + tn + "]", "is the unknown request type '" + t + "'; known: "
+                        + new java.util.TreeSet<>(REQUEST_TYPES));
             }
+            tn++;
             types.add(t);
         }
         String prefix = "gateway.partner." + id + ".";
@@ -178,13 +192,12 @@ public final class PartnerRegistry {
         Object rawDeadlines = f.raw("agreement.deadlines");
         if (rawDeadlines != null) {
             if (!(rawDeadlines instanceof Map<?, ?> dl)) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.deadlines must be a mapping");
+                throw file.error("agreement.deadlines", "must be a mapping");
             }
             for (Map.Entry<?, ?> e : dl.entrySet()) {
                 String type = String.valueOf(e.getKey());
                 if (!type.equals("default") && !REQUEST_TYPES.contains(type)) {
-                    throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.deadlines." + type
-                            + " is not a request type or 'default'");
+                    throw file.error("agreement.deadlines." + type, "is not a request type or 'default'");
                 }
                 try {
                     java.time.Period p = java.time.Period.parse(String.valueOf(e.getValue()));
@@ -193,8 +206,8 @@ public final class PartnerRegistry {
                     }
                     deadlines.put(type, p);
                 } catch (java.time.format.DateTimeParseException ex) {
-                    throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.deadlines." + type + " is '"
-                            + e.getValue() + "', not a positive ISO-8601 period such as P90D or P10M");
+                    throw file.error("agreement.deadlines." + type, "is '" + e.getValue()
+                            + "', not a positive ISO-8601 period such as P90D or P10M");
                 }
             }
         }
@@ -205,25 +218,94 @@ public final class PartnerRegistry {
             Fields purpose = f.child("agreement.purposes[" + pn + "]", o);
             String code = purpose.text("code");
             if (!code.matches("[A-Z][A-Z0-9_]{1,39}")) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.purposes[" + pn + "].code '" + code
-                        + "' must be an upper-case code");
+                throw file.error("agreement.purposes[" + pn + "].code", "'" + code + "' must be an upper-case code");
             }
             if (purposes.put(code, purpose.text("title")) != null) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.purposes[" + pn + "].code " + code
-                        + " is listed twice");
+                throw file.error("agreement.purposes[" + pn + "].code", code + " is listed twice");
             }
             pn++;
         }
-        FieldPolicy fieldRules = FieldRules.compile(s.name(), f.raw("fieldRules"), REQUEST_TYPES, purposes.keySet());
+        FieldPolicy fieldRules = FieldRules.compile(file, f.raw("fieldRules"), REQUEST_TYPES, purposes.keySet());
         FreeTextGuard.Action freeText = f.raw("freeText") == null ? FreeTextGuard.Action.MASK
                 : f.enumValue("freeText", f.text("freeText"), FreeTextGuard.Action.class);
         if (reminderPercent < 1 || reminderPercent > 99) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": field agreement.reminderPercent must be 1..99");
+            throw file.error("agreement.reminderPercent", "must be 1..99");
         }
-        return new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
-                f.text("agreement.version"), sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
+        java.time.LocalDate validFrom = f.date("agreement.validFrom");
+        java.time.LocalDate validUntil = f.raw("agreement.validUntil") == null ? null : f.date("agreement.validUntil");
+        if (validUntil != null && validUntil.isBefore(validFrom)) {
+            throw file.error("agreement.validUntil", "is " + validUntil + ", before agreement.validFrom " + validFrom);
+        }
+        Set<String> outboundTypes = messageTypes(f, "outbound");
+        Set<String> inboundTypes = messageTypes(f, "inbound");
+        return new Compiled(new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
+                f.text("agreement.version"), validFrom, validUntil, outboundTypes, inboundTypes, sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
                 f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, Map.copyOf(purposes), fieldRules, freeText, channel, rest, soap, profile,
-                f.text("security.certificates.signing"), f.text("security.certificates.encryption"), handling);
+                certificate(f, "security.certificates.signing"), certificate(f, "security.certificates.encryption"), handling), file);
+    }
+
+    /**
+     * {@code agreement.messageTypes.outbound|inbound}: the exchange message types permitted in that direction, by their
+     * Body element names; when {@code agreement.messageTypes} is absent every type is permitted in both directions.
+     */
+    private static Set<String> messageTypes(Fields f, String direction) {
+        Object section = f.raw("agreement.messageTypes");
+        if (section == null) {
+            return AgreementTerms.allCodes();
+        }
+        if (!(section instanceof Map<?, ?> m)) {
+            throw f.file().error("agreement.messageTypes", "must be a mapping with outbound and inbound lists");
+        }
+        for (Object k : m.keySet()) {
+            if (!Set.of("outbound", "inbound").contains(String.valueOf(k))) {
+                throw f.file().error("agreement.messageTypes." + k, "is not a direction (outbound, inbound)");
+            }
+        }
+        String path = "agreement.messageTypes." + direction;
+        Set<String> codes = new LinkedHashSet<>();
+        int i = 0;
+        for (Object o : f.list(path)) {
+            String name = String.valueOf(o);
+            String code = AgreementTerms.BY_FILE_NAME.get(name);
+            if (code == null) {
+                throw f.file().error(path + "[" + i + "]", "is the unknown message type '" + name + "'; known: "
+                        + AgreementTerms.BY_FILE_NAME.keySet());
+            }
+            if (!codes.add(code)) {
+                throw f.file().error(path + "[" + i + "]", name + " is listed twice");
+            }
+            i++;
+        }
+        return Set.copyOf(codes);
+    }
+
+    /** {@code ALIAS} or {@code {alias: ALIAS, sha256: FINGERPRINT}} (hex, colons and case ignored). */
+    private static Partner.CertificateRef certificate(Fields f, String path) {
+        Object raw = f.raw(path);
+        String alias;
+        String sha256 = null;
+        if (raw instanceof Map<?, ?> m) {
+            for (Object k : m.keySet()) {
+                if (!Set.of("alias", "sha256").contains(String.valueOf(k))) {
+                    throw f.file().error(path + "." + k, "is not a certificate field (alias, sha256)");
+                }
+            }
+            alias = f.text(path + ".alias");
+            if (f.raw(path + ".sha256") != null) {
+                String given = f.text(path + ".sha256");
+                sha256 = given.replace(":", "").replace(" ", "").toLowerCase(Locale.ROOT);
+                if (!sha256.matches("[0-9a-f]{64}")) {
+                    throw f.file().error(path + ".sha256", "'" + given + "' is not a SHA-256 fingerprint (64 hex digits, colons allowed)");
+                }
+            }
+        } else {
+            alias = f.text(path);
+        }
+        if (alias.contains("/") || alias.contains("\\") || alias.startsWith(".")) {
+            throw f.file().error(path, "'" + alias + "' must be a certificate name in the key ring, not a path");
+        }
+        PolicyFile file = f.file();
+        return new Partner.CertificateRef(alias, sha256, file.name() + ":" + file.line(path), path);
     }
 
     private static String sha256(byte[] bytes) {
@@ -234,8 +316,15 @@ public final class PartnerRegistry {
         }
     }
 
-    /** Typed access to a YAML mapping with errors that name the file and the dotted field. */
-    private record Fields(String file, Map<String, Object> root) {
+    /**
+     * Typed access to a YAML mapping at {@code prefix} (empty for the root) with errors that name the file, the line and
+     * the dotted field.
+     */
+    private record Fields(PolicyFile file, String prefix, Map<String, Object> root) {
+        private String at(String path) {
+            return prefix.isEmpty() ? path : prefix + "." + path;
+        }
+
         public Object raw(String path) {
             Object cur = root;
             for (String part : path.split("\\.")) {
@@ -250,7 +339,7 @@ public final class PartnerRegistry {
         String text(String path) {
             Object v = raw(path);
             if (v == null || v instanceof Map || v instanceof List || String.valueOf(v).isBlank()) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + path + " is missing or not a single value");
+                throw file.error(at(path), "is missing or not a single value");
             }
             return String.valueOf(v).trim();
         }
@@ -260,14 +349,27 @@ public final class PartnerRegistry {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + path + " must be a whole number");
+                throw file.error(at(path), "must be a whole number");
+            }
+        }
+
+        java.time.LocalDate date(String path) {
+            Object v = raw(path);
+            if (v instanceof java.time.LocalDate d) {
+                return d;
+            }
+            String t = text(path);
+            try {
+                return java.time.LocalDate.parse(t);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw file.error(at(path), "is '" + t + "', not an ISO date such as 2024-01-31");
             }
         }
 
         List<?> list(String path) {
             Object v = raw(path);
             if (!(v instanceof List<?> l)) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + path + " must be a list");
+                throw file.error(at(path), "must be a list");
             }
             return l;
         }
@@ -279,16 +381,15 @@ public final class PartnerRegistry {
         @SuppressWarnings("unchecked")
         Fields child(String path, Object o) {
             if (!(o instanceof Map<?, ?> m)) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + path + " must be a mapping");
+                throw file.error(at(path), "must be a mapping");
             }
-            return new Fields(file + " " + path, (Map<String, Object>) m);
+            return new Fields(file, at(path), (Map<String, Object>) m);
         }
 
         String oneOf(String path, Set<String> allowed) {
             String v = text(path);
             if (!allowed.contains(v)) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + path + " is '" + v + "'; allowed: "
-                        + new java.util.TreeSet<>(allowed));
+                throw file.error(at(path), "is '" + v + "'; allowed: " + new java.util.TreeSet<>(allowed));
             }
             return v;
         }
@@ -297,8 +398,7 @@ public final class PartnerRegistry {
             try {
                 return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, file + ": field " + path + " is '" + value + "'; allowed: "
-                        + java.util.Arrays.toString(type.getEnumConstants()));
+                throw file.error(at(path), "is '" + value + "'; allowed: " + java.util.Arrays.toString(type.getEnumConstants()));
             }
         }
     }

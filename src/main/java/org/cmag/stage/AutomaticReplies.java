@@ -24,7 +24,9 @@ import org.cmag.store.InboundStore;
  * it is verified and handed to national systems; a request the agreement does not cover is refused automatically with
  * ground NOT_COVERED_BY_AGREEMENT and never reaches national systems. Replies go through the same sealing route as
  * national answers ({@code direct:outbound-message-seal}). Each acts only while the case is still DELIVERED, so a
- * redelivered request is not answered twice.
+ * redelivered request is not answered twice. A gateway-generated message the agreement does not permit now (not in force,
+ * or its type not permitted outbound) is withheld: audited as {@code automatic-message-withheld} with the code, never
+ * signed or queued, and the processing that triggered it carries on.
  */
 public final class AutomaticReplies {
     /** Exchange property: the reason an inbound request is refused automatically. */
@@ -40,11 +42,13 @@ public final class AutomaticReplies {
     private final ExchangeCodec codec;
     private final SecureXml xml;
     private final InboundStore inbound;
+    private final org.cmag.store.AuditLog audit;
     private final Clock clock;
     private volatile ProducerTemplate producer;
 
     public AutomaticReplies(CaseStore cases, PartnerRegistry registry, ProtocolMessageBuilder builder, ExchangeCodec codec, SecureXml xml,
-            InboundStore inbound, Clock clock) {
+            InboundStore inbound, org.cmag.store.AuditLog audit, Clock clock) {
+        this.audit = audit;
         this.cases = cases;
         this.registry = registry;
         this.builder = builder;
@@ -93,6 +97,18 @@ public final class AutomaticReplies {
      */
     public void send(Exchange trigger, ExchangeMessageType message, AssistanceCase k, Partner partner,
             org.cmag.store.Database.SqlWork<?> alsoInTransaction) throws Exception {
+        String type = message.getHeader().getMessageType().value();
+        try {
+            org.cmag.policy.AgreementTerms.requireOutbound(partner, type, clock.instant());
+        } catch (org.cmag.error.GatewayException refused) {
+            AuditEvent withheld = AuditEvent.rejected("automatic-message-withheld", "gateway", partner.id(),
+                    message.getHeader().getMessageID(), k.caseId(), refused.errorCode().code(), refused.detail());
+            cases.database().inTransaction(c -> {
+                audit.append(c, withheld);
+                return alsoInTransaction == null ? null : alsoInTransaction.run(c);
+            });
+            return;
+        }
         Exchange out = new DefaultExchange(trigger.getContext());
         if (alsoInTransaction != null) {
             out.setProperty(RecordOutbound.ALSO_IN_TRANSACTION, alsoInTransaction);

@@ -1,26 +1,37 @@
 package org.cmag.stage;
 
+import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.exchange.v1.LegalBasisType;
+import org.cmag.policy.AgreementTerms;
 import org.cmag.policy.Partner;
 import org.cmag.policy.Purposes;
 import org.cmag.messaging.GatewayHeaders;
 
 /**
- * Stage {@code check-agreement}: the partner may send this request type under this legal basis, for a purpose the
- * agreement lists (purpose binding on the receiving side). A request outside the
- * agreement is marked for automatic refusal (the case is opened and refused; national systems never see it); any other
- * message under a legal basis the agreement does not cover is rejected.
+ * Stage {@code check-agreement}: the agreement is in force today and permits this message type from the partner
+ * (else the message is rejected: agreement_not_in_force, message_type_not_permitted); the partner may send this request
+ * type under this legal basis, for a purpose the agreement lists (purpose binding on the receiving side). A request
+ * outside the agreement's request types, legal bases or purposes is marked for automatic refusal (the case is opened
+ * and refused; national systems never see it); any other message under a legal basis the agreement does not cover is
+ * rejected.
  */
 public final class CheckAgreement implements Processor {
+    private final Clock clock;
+
+    public CheckAgreement(Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
     public void process(Exchange exchange) {
         Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
         ExchangeMessageType message = exchange.getProperty(ValidateMessage.MESSAGE, ExchangeMessageType.class);
+        AgreementTerms.requireInbound(partner, message.getHeader().getMessageType().value(), clock.instant());
         var request = message.getBody().getAssistanceRequest();
         LegalBasisType lb = message.getHeader().getLegalBasis();
         String problem = null;

@@ -177,12 +177,13 @@ class CliIT {
 
         Path broken = dir.resolve("broken");
         Files.createDirectories(broken);
-        Files.writeString(broken.resolve("XX.yaml"), new String(getClass().getClassLoader()
-                .getResourceAsStream("policies/partners/DE.yaml").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                .replace("action: pseudonymise", "action: shred"));
+        String shipped = new String(getClass().getClassLoader()
+                .getResourceAsStream("policies/partners/DE.yaml").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(broken.resolve("XX.yaml"), shipped.replace("action: pseudonymise", "action: shred"));
+        int line = shipped.substring(0, shipped.indexOf("action: pseudonymise")).split("\n", -1).length;
         Run bad = cmag(Duration.ofSeconds(60), "policy", "check", broken.toString());
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.out()).contains("error configuration").contains("XX.yaml: field fieldRules.default[11].action 'shred'");
+        assertThat(bad.out()).contains("error configuration").contains("XX.yaml:" + line + ": field fieldRules.default[11].action 'shred'");
 
         Path json = dir.resolve("declaration.json");
         var example = new com.fasterxml.jackson.databind.ObjectMapper().readTree(getClass().getClassLoader()

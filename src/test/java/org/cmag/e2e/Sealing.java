@@ -17,17 +17,25 @@ import org.w3c.dom.Element;
 final class Sealing {
     private final Gateway nl;
     private final SecureXml xml = new SecureXml();
-    private final XmlSecurity security = new XmlSecurity(Clock.systemUTC());
+    private final XmlSecurity security;
     private final ExchangeCodec codec = new ExchangeCodec();
+    private final Clock clock;
 
     Sealing(Gateway nl) {
+        this(nl, Clock.systemUTC());
+    }
+
+    /** Seals messages created at {@code clock}'s time (for gateways that run on a moved clock). */
+    Sealing(Gateway nl, Clock clock) {
         this.nl = nl;
+        this.clock = clock;
+        this.security = new XmlSecurity(clock);
     }
 
     /** An unsealed exchange message NL would send to DE for the given national JSON. */
     ExchangeMessageType message(byte[] nationalJson) {
         Partner de = nl.registry().find("DE").orElseThrow();
-        return new RequestTranslator("NL", "NL", Clock.systemUTC()).translate(new NationalRequestParser().parse(nationalJson), de);
+        return new RequestTranslator("NL", "NL", clock).translate(new NationalRequestParser().parse(nationalJson), de);
     }
 
     /** Signs with NL's key and encrypts the body for DE, returning the sealed document. */

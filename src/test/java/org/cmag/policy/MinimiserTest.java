@@ -208,7 +208,7 @@ class MinimiserTest {
                 Map.of("path", "Declaration/Exporter/Name", "action", "pseudonymise", "purposes", List.of("ORIGIN")))));
         assertThat(onlyOrigin.forMessage("INFORMATION", "ORIGIN").verdict(name).orElseThrow()).satisfies(v -> {
             assertThat(v.action()).isEqualTo(FieldAction.PSEUDONYMISE);
-            assertThat(v.rule()).isEqualTo("Declaration/Exporter/Name for purposes [ORIGIN] (agreement.yaml fieldRules.default[1])");
+            assertThat(v.rule()).isEqualTo("Declaration/Exporter/Name for purposes [ORIGIN] (agreement.yaml:1 fieldRules.default[1])");
         });
         assertThat(onlyOrigin.forMessage("INFORMATION", "CLASSIFICATION").verdict(name).orElseThrow().action()).isEqualTo(FieldAction.KEEP);
     }
@@ -228,7 +228,7 @@ class MinimiserTest {
                 .contains("<Classification>");
         assertThat(decisions).filteredOn(x -> x.path().equals("Declaration/Exporter/Name")).singleElement()
                 .satisfies(x -> assertThat(x.rule()).contains("category:PERSONAL-DIRECT for purposes [CLASSIFICATION]")
-                        .contains("DE.yaml fieldRules.default["));
+                        .containsPattern("DE.yaml:\\d+ fieldRules.default\\[\\d+\\]\\), over Declaration/Exporter/Name"));
     }
 
     @Test
@@ -334,7 +334,7 @@ class MinimiserTest {
         assertThatThrownBy(() -> FieldRules.compile("agreement.yaml", rules, PartnerRegistry.REQUEST_TYPES, PURPOSES))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
-                    assertThat(e.detail()).startsWith("agreement.yaml: field ").contains(fragment);
+                    assertThat(e.detail()).startsWith("agreement.yaml:1: field ").contains(fragment);
                 });
     }
 }

@@ -42,6 +42,7 @@ class PartnerRegistryTest {
                 agreement:
                   id: AGR-%s
                   version: "3"
+                  validFrom: 2024-01-01
                   instruments:
                     - code: EU-REG-515-97
                       title: Regulation 515/97
@@ -144,6 +145,78 @@ class PartnerRegistryTest {
     }
 
     @Test
+    void withoutMessageTypesEveryTypeIsPermittedBothWaysAndTheAgreementIsOpenEnded() throws IOException {
+        write("FR.yaml", agreement("FR"));
+        Partner p = PartnerRegistry.load(dir, "NL", NO_OVERRIDES).require("FR", ErrorCode.UNKNOWN_PARTNER);
+        java.util.Set<String> all = java.util.Arrays.stream(org.cmag.exchange.v1.MessageTypeCode.values())
+                .map(org.cmag.exchange.v1.MessageTypeCode::value).collect(java.util.stream.Collectors.toSet());
+        assertThat(p.outboundMessageTypes()).isEqualTo(all).hasSize(16);
+        assertThat(p.inboundMessageTypes()).isEqualTo(all);
+        assertThat(p.validFrom()).isEqualTo(java.time.LocalDate.of(2024, 1, 1));
+        assertThat(p.validUntil()).isNull();
+        assertThat(p.inForce(java.time.LocalDate.of(2023, 12, 31))).isFalse();
+        assertThat(p.inForce(java.time.LocalDate.of(2024, 1, 1))).isTrue();
+        assertThat(p.inForce(java.time.LocalDate.of(2099, 1, 1))).isTrue();
+        assertThat(p.signingCertificate().sha256()).isNull();
+    }
+
+    @Test
+    void compilesValidityMessageTypesPerDirectionAndPinnedCertificates() throws IOException {
+        Path file = write("FR.yaml", agreement("FR")
+                .replace("  validFrom: 2024-01-01\n", "  validFrom: 2024-01-01\n  validUntil: 2024-06-30\n")
+                .replace("  retentionYears: 4\n", "  retentionYears: 4\n  messageTypes:\n    outbound: [AssistanceRequest, Reminder]\n"
+                        + "    inbound: [RequestAcknowledgement, FinalResponse, Refusal]\n")
+                .replace("signing: FR-signing.crt", "signing: { alias: FR-sign.pem, sha256: \"AB:" + "CD:".repeat(30) + "EF\" }"));
+        Partner p = PartnerRegistry.load(dir, "NL", NO_OVERRIDES).require("FR", ErrorCode.UNKNOWN_PARTNER);
+        assertThat(p.validUntil()).isEqualTo(java.time.LocalDate.of(2024, 6, 30));
+        assertThat(p.inForce(java.time.LocalDate.of(2024, 6, 30))).as("validUntil is the last day in force").isTrue();
+        assertThat(p.inForce(java.time.LocalDate.of(2024, 7, 1))).isFalse();
+        assertThat(p.outboundMessageTypes()).containsExactlyInAnyOrder("ASSISTANCE_REQUEST", "REMINDER");
+        assertThat(p.inboundMessageTypes()).containsExactlyInAnyOrder("REQUEST_ACKNOWLEDGEMENT", "FINAL_RESPONSE", "REFUSAL");
+        assertThat(p.signingCertificate()).isEqualTo(new Partner.CertificateRef("FR-sign.pem", "ab" + "cd".repeat(30) + "ef",
+                file + ":31", "security.certificates.signing"));
+        assertThat(p.signingCertificateFile()).isEqualTo("FR-sign.pem");
+        assertThat(p.encryptionCertificate()).isEqualTo(new Partner.CertificateRef("FR-encryption.crt", null, file + ":32",
+                "security.certificates.encryption"));
+    }
+
+    @Test
+    void agreementTermsRefuseOutsideThePeriodAndTypesOutsideTheDirection() throws IOException {
+        write("FR.yaml", agreement("FR")
+                .replace("  validFrom: 2024-01-01\n", "  validFrom: 2024-01-01\n  validUntil: 2024-06-30\n")
+                .replace("  retentionYears: 4\n", "  retentionYears: 4\n  messageTypes:\n    outbound: [AssistanceRequest]\n"
+                        + "    inbound: [FinalResponse]\n"));
+        Partner p = PartnerRegistry.load(dir, "NL", NO_OVERRIDES).require("FR", ErrorCode.UNKNOWN_PARTNER);
+        java.time.Instant inForce = java.time.Instant.parse("2024-06-30T23:59:59Z");
+        AgreementTerms.requireOutbound(p, "ASSISTANCE_REQUEST", inForce);
+        AgreementTerms.requireInbound(p, "FINAL_RESPONSE", inForce);
+        GatewayException early = catchThrowableOfType(GatewayException.class,
+                () -> AgreementTerms.requireOutbound(p, "ASSISTANCE_REQUEST", java.time.Instant.parse("2023-12-31T23:59:59Z")));
+        assertThat(early.errorCode()).isEqualTo(ErrorCode.AGREEMENT_NOT_IN_FORCE);
+        assertThat(early.detail()).isEqualTo("Agreement AGR-FR with FR is not in force on 2023-12-31 (valid from 2024-01-01 until 2024-06-30)");
+        GatewayException late = catchThrowableOfType(GatewayException.class,
+                () -> AgreementTerms.requireInbound(p, "FINAL_RESPONSE", java.time.Instant.parse("2024-07-01T00:00:00Z")));
+        assertThat(late.errorCode()).isEqualTo(ErrorCode.AGREEMENT_NOT_IN_FORCE);
+        GatewayException out = catchThrowableOfType(GatewayException.class, () -> AgreementTerms.requireOutbound(p, "FINAL_RESPONSE", inForce));
+        assertThat(out.errorCode()).isEqualTo(ErrorCode.MESSAGE_TYPE_NOT_PERMITTED);
+        assertThat(out.detail()).isEqualTo("Agreement AGR-FR does not permit sending FinalResponse to FR; outbound: [AssistanceRequest]");
+        GatewayException in = catchThrowableOfType(GatewayException.class, () -> AgreementTerms.requireInbound(p, "ASSISTANCE_REQUEST", inForce));
+        assertThat(in.errorCode()).isEqualTo(ErrorCode.MESSAGE_TYPE_NOT_PERMITTED);
+        assertThat(in.detail()).contains("does not permit AssistanceRequest from FR; inbound: [FinalResponse]");
+    }
+
+    @Test
+    void shippedAgreementsAreInForceAndPermitEveryMessageTypeBothWays() {
+        for (String own : new String[] {"NL", "DE"}) {
+            for (Partner p : PartnerRegistry.load(null, own, NO_OVERRIDES).all()) {
+                assertThat(p.inForce(java.time.LocalDate.now(java.time.ZoneOffset.UTC))).isTrue();
+                assertThat(p.outboundMessageTypes()).hasSize(16);
+                assertThat(p.inboundMessageTypes()).hasSize(16);
+            }
+        }
+    }
+
+    @Test
     void overridesReplaceChannelAndEndpoints() throws IOException {
         write("FR.yaml", agreement("FR"));
         Map<String, String> cfg = Map.of(
@@ -221,46 +294,83 @@ class PartnerRegistryTest {
         assertThat(e.detail()).contains("nope");
     }
 
-    /** One broken agreement file each: its YAML, and what the message must name besides the file. */
+    /**
+     * One broken agreement file each: its YAML, the line the error must name, and the field it must name. Lines of the
+     * template: partner 1, id 2, agreement 5, validFrom 8, instruments 9 (items at 10 and 13), requestTypes 15,
+     * retentionYears 16, channel 17, type 18, security 21, signature 22, digest 23, content 24, certificates 26,
+     * signing 27, encryption 28, handling 29, onwardTransfer 31; anything appended starts at 33.
+     */
     static Stream<Arguments> brokenFiles() {
         String ok = agreement("FR");
+        String messageTypes = "  retentionYears: 4\n  messageTypes:\n    outbound: [AssistanceRequest, Gossip]\n    inbound: [FinalResponse]\n";
         return Stream.of(
-                Arguments.of("missing partner.id", ok.replace("  id: FR\n", ""), "partner.id"),
-                Arguments.of("lower-case partner.id", ok.replace("  id: FR\n", "  id: fr\n"), "partner.id"),
-                Arguments.of("unknown request type", ok.replace("[INFORMATION, ENQUIRY]", "[INFORMATION, GOSSIP]"),
-                        "agreement.requestTypes"),
-                Arguments.of("unknown signature algorithm", ok.replace("signature: RSA_SHA512", "signature: RSA_SHA1"),
-                        "security.signature"),
-                Arguments.of("unknown digest", ok.replace("digest: SHA512", "digest: MD5"), "security.digest"),
-                Arguments.of("unknown content cipher", ok.replace("content: AES128_GCM", "content: AES256_CBC"), "security.content"),
-                Arguments.of("channel type not rest/soap", ok.replace("type: soap", "type: ftp"), "channel.type"),
-                Arguments.of("missing channel type", ok.replace("  type: soap\n", ""), "channel.type"),
-                Arguments.of("empty instruments list", ok.replaceAll("(?s)  instruments:\n.*?(  requestTypes)", "  instruments: []\n$1"),
-                        "agreement.instruments"),
-                Arguments.of("instruments not a list", ok.replaceAll("(?s)  instruments:\n.*?(  requestTypes)", "  instruments: EU\n$1"),
-                        "agreement.instruments"),
-                Arguments.of("instrument without code", ok.replace("    - code: NAAPLES-II\n      title", "    - title"), "code"),
-                Arguments.of("retention not a number", ok.replace("retentionYears: 4", "retentionYears: four"),
-                        "agreement.retentionYears"),
-                Arguments.of("unknown handling label", ok.replace("onwardTransfer: NONE", "onwardTransfer: ANYONE"),
-                        "handling.onwardTransfer"),
-                Arguments.of("missing encryption certificate", ok.replace("    encryption: FR-encryption.crt\n", ""),
-                        "security.certificates.encryption"),
-                Arguments.of("section is a scalar", ok.replaceAll("(?s)handling:\n.*", "handling: CONFIDENTIAL\n"),
-                        "handling.confidentialityClass"),
-                Arguments.of("not a mapping", "- DE\n- NL\n", "mapping"),
-                Arguments.of("empty file", "", "mapping"),
-                Arguments.of("not valid YAML", ok.replace("requestTypes: [INFORMATION, ENQUIRY]", "requestTypes: [INFORMATION"), "YAML"),
-                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", "YAML"));
+                Arguments.of("missing partner.id", ok.replace("  id: FR\n", ""), 1, "field partner.id is missing"),
+                Arguments.of("lower-case partner.id", ok.replace("  id: FR\n", "  id: fr\n"), 2, "field partner.id 'fr'"),
+                Arguments.of("unknown request type", ok.replace("[INFORMATION, ENQUIRY]", "[INFORMATION, GOSSIP]"), 15,
+                        "field agreement.requestTypes[1] is the unknown request type 'GOSSIP'"),
+                Arguments.of("unknown signature algorithm", ok.replace("signature: RSA_SHA512", "signature: RSA_SHA1"), 22,
+                        "field security.signature is 'RSA_SHA1'; allowed: ["),
+                Arguments.of("unknown digest", ok.replace("digest: SHA512", "digest: MD5"), 23, "field security.digest is 'MD5'"),
+                Arguments.of("unknown content cipher", ok.replace("content: AES128_GCM", "content: AES256_CBC"), 24,
+                        "field security.content is 'AES256_CBC'"),
+                Arguments.of("channel type not rest/soap", ok.replace("type: soap", "type: ftp"), 18, "field channel.type is 'ftp'"),
+                Arguments.of("missing channel type", ok.replace("  type: soap\n", ""), 17, "field channel.type is missing"),
+                Arguments.of("empty instruments list", ok.replaceAll("(?s)  instruments:\n.*?(  requestTypes)", "  instruments: []\n$1"), 9,
+                        "field agreement.instruments must name at least one legal instrument"),
+                Arguments.of("instruments not a list", ok.replaceAll("(?s)  instruments:\n.*?(  requestTypes)", "  instruments: EU\n$1"), 9,
+                        "field agreement.instruments must be a list"),
+                Arguments.of("instrument without code", ok.replace("    - code: NAAPLES-II\n      title", "    - title"), 13,
+                        "field agreement.instruments[1].code is missing"),
+                Arguments.of("retention not a number", ok.replace("retentionYears: 4", "retentionYears: four"), 16,
+                        "field agreement.retentionYears must be a whole number"),
+                Arguments.of("unknown handling label", ok.replace("onwardTransfer: NONE", "onwardTransfer: ANYONE"), 31,
+                        "field handling.onwardTransfer is 'ANYONE'"),
+                Arguments.of("missing encryption certificate", ok.replace("    encryption: FR-encryption.crt\n", ""), 26,
+                        "field security.certificates.encryption is missing"),
+                Arguments.of("section is a scalar", ok.replaceAll("(?s)handling:\n.*", "handling: CONFIDENTIAL\n"), 29,
+                        "field handling.confidentialityClass is missing"),
+                Arguments.of("missing validFrom", ok.replace("  validFrom: 2024-01-01\n", ""), 5, "field agreement.validFrom is missing"),
+                Arguments.of("validFrom not a date", ok.replace("validFrom: 2024-01-01", "validFrom: 2024-13-01"), 8,
+                        "field agreement.validFrom is '2024-13-01', not an ISO date"),
+                Arguments.of("validUntil before validFrom", ok.replace("  validFrom: 2024-01-01\n", "  validFrom: 2024-01-01\n  validUntil: 2023-12-31\n"),
+                        9, "field agreement.validUntil is 2023-12-31, before agreement.validFrom 2024-01-01"),
+                Arguments.of("unknown message type", ok.replace("  retentionYears: 4\n", messageTypes), 18,
+                        "field agreement.messageTypes.outbound[1] is the unknown message type 'Gossip'; known: [AssistanceRequest,"),
+                Arguments.of("header code instead of element name", ok.replace("  retentionYears: 4\n",
+                        messageTypes.replace("Gossip", "FINAL_RESPONSE")), 18, "field agreement.messageTypes.outbound[1] is the unknown"),
+                Arguments.of("message types without inbound", ok.replace("  retentionYears: 4\n",
+                        messageTypes.replace("    inbound: [FinalResponse]\n", "").replace(", Gossip", "")), 17,
+                        "field agreement.messageTypes.inbound must be a list"),
+                Arguments.of("message types with an unknown direction", ok.replace("  retentionYears: 4\n",
+                        messageTypes.replace(", Gossip", "") + "    sideways: [Refusal]\n"), 20,
+                        "field agreement.messageTypes.sideways is not a direction"),
+                Arguments.of("fingerprint not hex", ok.replace("signing: FR-signing.crt", "signing: { alias: FR-signing.crt, sha256: \"XY:12\" }"),
+                        27, "field security.certificates.signing.sha256 'XY:12' is not a SHA-256 fingerprint"),
+                Arguments.of("certificate without alias", ok.replace("signing: FR-signing.crt", "signing: { sha256: \"ab\" }"), 27,
+                        "field security.certificates.signing.alias is missing"),
+                Arguments.of("certificate alias is a path", ok.replace("signing: FR-signing.crt", "signing: ../../etc/FR.crt"), 27,
+                        "field security.certificates.signing '../../etc/FR.crt' must be a certificate name"),
+                Arguments.of("bad deadline", ok.replace("  retentionYears: 4\n", "  retentionYears: 4\n  deadlines:\n    ENQUIRY: 90 days\n"), 18,
+                        "field agreement.deadlines.ENQUIRY is '90 days'"),
+                Arguments.of("field rule with unknown action", ok + "fieldRules:\n  default:\n    - { path: \"Declaration/ID\", action: keep }\n"
+                        + "    - { path: \"Declaration/FunctionCode\", action: shred }\n", 36,
+                        "field fieldRules.default[1].action 'shred' is not one of"),
+                Arguments.of("field rule for an unknown request type", ok + "fieldRules:\n  default: []\n  GOSSIP: []\n", 35,
+                        "field fieldRules.GOSSIP is not a request type"),
+                Arguments.of("not a mapping", "- DE\n- NL\n", 1, "expected a mapping at the top level"),
+                Arguments.of("empty file", "", 1, "expected a mapping at the top level"),
+                Arguments.of("not valid YAML", ok.replace("requestTypes: [INFORMATION, ENQUIRY]", "requestTypes: [INFORMATION"), 16,
+                        "not valid YAML"),
+                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", 33, "not valid YAML"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenFiles")
-    void rejectsBrokenAgreementNamingFileAndField(String name, String yaml, String field) throws IOException {
+    void rejectsBrokenAgreementNamingFileLineAndField(String name, String yaml, int line, String message) throws IOException {
         assertThat(yaml).as("the case must change the template").isNotEqualTo(agreement("FR"));
-        write("FR.yaml", yaml);
+        Path file = write("FR.yaml", yaml);
         GatewayException e = configError(() -> PartnerRegistry.load(dir, "NL", NO_OVERRIDES));
-        assertThat(e.detail()).contains("FR.yaml").contains(field);
+        assertThat(e.detail()).startsWith(file + ":" + line + ": ").contains(message);
     }
 
     @Test
@@ -268,7 +378,7 @@ class PartnerRegistryTest {
         write("FR-a.yaml", agreement("FR"));
         write("FR-b.yaml", agreement("FR"));
         GatewayException e = configError(() -> PartnerRegistry.load(dir, "NL", NO_OVERRIDES));
-        assertThat(e.detail()).contains("FR-b.yaml").contains("partner.id").contains("FR");
+        assertThat(e.detail()).isEqualTo(dir.resolve("FR-b.yaml") + ":2: field partner.id FR is defined twice");
     }
 
     @Test

@@ -59,6 +59,7 @@ public final class Envelopes {
         handling.setOnwardTransfer(OnwardTransferCode.fromValue(partner.handling().onwardTransfer()));
         handling.setEvidenceUse(EvidenceUseCode.fromValue(partner.handling().evidenceUse()));
         handling.setRetentionUntil(created.toLocalDate().plusYears(partner.retentionYears()));
+        handling.getCaveat().addAll(partner.handling().caveats());
         h.setHandling(handling);
         PolicyRefType policy = new PolicyRefType();
         policy.setAgreementID(partner.agreementId());

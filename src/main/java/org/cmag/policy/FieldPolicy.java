@@ -10,7 +10,8 @@ import java.util.Optional;
  * element.
  *
  * <p>Which rules apply to a message of request type T and purpose P: T's own rules, then the {@code default} rules on
- * targets T does not name; only rules whose purpose condition admits P; on one target a purpose-bound rule beats an
+ * targets T does not name (a target T names is T's to decide for every purpose); only rules whose purpose condition
+ * admits P; on one target a purpose-bound rule beats an
  * unconditional one. For an element, the most specific path or ID rule decides; a category rule decides an element no
  * path or ID rule names, and caps one that does (the more protective action wins: keep &lt; generalise &lt;
  * pseudonymise &lt; mask &lt; drop). An element no rule decides is dropped (default deny).

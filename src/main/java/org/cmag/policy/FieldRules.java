@@ -193,12 +193,15 @@ final class FieldRules {
         }
     }
 
-    /** The rules that apply to {@code type} and {@code purpose}: own rules over default rules, purpose-bound over unconditional. */
+    /**
+     * The rules that apply to {@code type} and {@code purpose}: the type's own rules, then the default rules on targets the
+     * type does not name; within a list, purpose-bound over unconditional.
+     */
     private static List<FieldRule> effective(PolicyFile file, List<FieldRule> own, List<FieldRule> defaults, String purpose, String type) {
-        List<FieldRule> mine = resolve(file, "fieldRules." + type, own, purpose, type);
-        List<FieldRule> out = new ArrayList<>(mine);
+        List<FieldRule> out = new ArrayList<>(resolve(file, "fieldRules." + type, own, purpose, type));
+        // a target the request type names is the type's to decide, for every purpose (even where none of its rules applies)
         for (FieldRule d : resolve(file, "fieldRules.default", defaults, purpose, type)) {
-            if (mine.stream().noneMatch(r -> r.target().equals(d.target()))) {
+            if (own.stream().noneMatch(r -> r.target().equals(d.target()))) {
                 out.add(d);
             }
         }

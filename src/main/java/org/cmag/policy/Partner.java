@@ -66,7 +66,16 @@ public record Partner(
     }
 
     /** Handling labels stamped into outbound headers. */
-    public record Handling(String confidentialityClass, String onwardTransfer, String evidenceUse) {}
+    public record Handling(String confidentialityClass, String onwardTransfer, String evidenceUse, List<String> caveats) {
+        public Handling {
+            caveats = List.copyOf(caveats);
+        }
+
+        /** Labels without caveats. */
+        public Handling(String confidentialityClass, String onwardTransfer, String evidenceUse) {
+            this(confidentialityClass, onwardTransfer, evidenceUse, List.of());
+        }
+    }
 
     /** The answer deadline for a request type under this agreement, if the agreement sets one. */
     public java.util.Optional<java.time.Period> deadline(String requestType) {

@@ -44,6 +44,8 @@ public final class PartnerRegistry {
     static final Set<String> REQUEST_TYPES = Set.of("INFORMATION", "VERIFICATION_OF_DECLARATION", "VERIFICATION_OF_ORIGIN",
             "VERIFICATION_OF_DOCUMENTS", "SURVEILLANCE", "ENQUIRY", "NOTIFICATION", "SPONTANEOUS_INFORMATION");
 
+    static final Set<String> CAVEATS = Set.of("NO_ONWARD", "NOT_FOR_EVIDENCE", "ORIGINATOR_CONSENT_REQUIRED", "EXPORTER_CONFIDENTIAL");
+
     private final Map<String, Partner> partners;
 
     private PartnerRegistry(Map<String, Partner> partners) {
@@ -187,7 +189,8 @@ public final class PartnerRegistry {
         Partner.Handling handling = new Partner.Handling(
                 f.oneOf("handling.confidentialityClass", Set.of("PUBLIC", "OFFICIAL", "CONFIDENTIAL", "RESTRICTED_PERSONAL")),
                 f.oneOf("handling.onwardTransfer", Set.of("NONE", "WITHIN_RECIPIENT_CUSTOMS", "TO_JUDICIAL", "WITH_PRIOR_WRITTEN_CONSENT")),
-                f.oneOf("handling.evidenceUse", Set.of("ALLOWED", "WITH_PRIOR_CONSENT", "INTELLIGENCE_ONLY")));
+                f.oneOf("handling.evidenceUse", Set.of("ALLOWED", "WITH_PRIOR_CONSENT", "INTELLIGENCE_ONLY")),
+                caveats(f));
         Map<String, java.time.Period> deadlines = new java.util.LinkedHashMap<>();
         Object rawDeadlines = f.raw("agreement.deadlines");
         if (rawDeadlines != null) {
@@ -306,6 +309,30 @@ public final class PartnerRegistry {
         }
         PolicyFile file = f.file();
         return new Partner.CertificateRef(alias, sha256, file.name() + ":" + file.line(path), path);
+    }
+
+    /** Handling caveats (DOMAIN.md section 9) stamped into every header: known names only, EMBARGO_UNTIL with its date. */
+    private static List<String> caveats(Fields f) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (Object o : f.optionalList("handling.caveats")) {
+            String c = String.valueOf(o).trim();
+            String at = "handling.caveats[" + i++ + "]";
+            if (c.startsWith("EMBARGO_UNTIL:")) {
+                try {
+                    java.time.LocalDate.parse(c.substring("EMBARGO_UNTIL:".length()));
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw f.file().error(at, "is '" + c + "'; EMBARGO_UNTIL needs an ISO date, e.g. EMBARGO_UNTIL:2027-06-30");
+                }
+            } else if (!CAVEATS.contains(c)) {
+                throw f.file().error(at, "is '" + c + "'; known caveats: " + new java.util.TreeSet<>(CAVEATS) + " and EMBARGO_UNTIL:<date>");
+            }
+            if (out.contains(c)) {
+                throw f.file().error(at, "names " + c + " twice");
+            }
+            out.add(c);
+        }
+        return out;
     }
 
     private static String sha256(byte[] bytes) {

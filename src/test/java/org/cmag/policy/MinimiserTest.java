@@ -109,6 +109,46 @@ class MinimiserTest {
     }
 
     @Test
+    void eachActionOnARealCdsDeclaration() throws Exception {
+        Path shared = Path.of("../shared/wco/hmrc__customs-declarations/public/api/conf/3.0");
+        Path sample = shared.resolve("examples/annotated_XML_samples/CUS_Code/New_Export_CUS_Code_Sample.xml");
+        if (!Files.isRegularFile(sample)) {
+            System.err.println("../shared/wco is absent - real-declaration actions test SKIPPED");
+            Assumptions.abort("../shared/wco absent");
+        }
+        DeclarationTranslator t = new DeclarationTranslator(new WcoDecReader(shared.resolve("schemas/wco/declaration"), XML, PATHS), PATHS, XML);
+        Element d = t.fromWcoDec(Files.readAllBytes(sample)).declaration();
+        assertThat(xml(d)).contains("GB150454489082").contains("CSCLGLOBE").contains(">9500<");
+
+        List<Minimiser.Decision> decisions = MINIMISER.apply(d, FieldPolicy.RuleSet.of(List.of(
+                rule("Declaration/FunctionalReferenceID", FieldAction.KEEP),
+                rule("Declaration/Agent/ID", FieldAction.MASK),
+                rule("Declaration/Declarant/ID", FieldAction.PSEUDONYMISE),
+                rule("Declaration/InvoiceAmount", FieldAction.GENERALISE),
+                rule("Declaration/BorderTransportMeans/**", FieldAction.KEEP),
+                rule("Declaration/BorderTransportMeans/ID", FieldAction.DROP))), "AGR-1");
+
+        new ExchangeCodec().validate(d);
+        String out = xml(d);
+        String pseudonym = MINIMISER.pseudonym("AGR-1", "GB150454489082");
+        assertThat(out).contains("<FunctionalReferenceID>NEW-TT-SAMPLE-CUS 9</FunctionalReferenceID>")
+                .contains("<Agent><ID>MASKED</ID></Agent>")
+                .contains("<Declarant><ID>" + pseudonym + "</ID></Declarant>")
+                .contains("<InvoiceAmount currencyID=\"GBP\">&gt;=1000</InvoiceAmount>")
+                .contains("<BorderTransportMeans>").doesNotContain("CSCLGLOBE").doesNotContain("GB150454489082");
+        assertThat(decisions).extracting(Minimiser.Decision::pointer, Minimiser.Decision::action).contains(
+                org.assertj.core.groups.Tuple.tuple("42A:D026", FieldAction.KEEP),
+                org.assertj.core.groups.Tuple.tuple("42A/05A:R004", FieldAction.MASK),
+                org.assertj.core.groups.Tuple.tuple("42A/57B:R123", FieldAction.PSEUDONYMISE),
+                org.assertj.core.groups.Tuple.tuple("42A:109", FieldAction.GENERALISE),
+                org.assertj.core.groups.Tuple.tuple("42A/15A:T006", FieldAction.DROP));
+        // everything no rule names is gone (default deny): e.g. the goods items' procedure codes
+        assertThat(decisions).filteredOn(x -> x.path().endsWith("GovernmentProcedure/CurrentCode"))
+                .isNotEmpty().allSatisfy(x -> assertThat(x.rule()).isEqualTo("default deny"));
+        assertThat(out).doesNotContain("<GovernmentProcedure>");
+    }
+
+    @Test
     void theShippedAgreementMinimisesARealOriginVerification() throws Exception {
         Path shared = Path.of("../shared/wco/hmrc__customs-declarations/public/api/conf/3.0");
         Path sample = shared.resolve("examples/annotated_XML_samples/CUS_Code/New_Export_CUS_Code_Sample.xml");
@@ -229,6 +269,28 @@ class MinimiserTest {
         assertThat(decisions).filteredOn(x -> x.path().equals("Declaration/Exporter/Name")).singleElement()
                 .satisfies(x -> assertThat(x.rule()).contains("category:PERSONAL-DIRECT for purposes [CLASSIFICATION]")
                         .containsPattern("DE.yaml:\\d+ fieldRules.default\\[\\d+\\]\\), over Declaration/Exporter/Name"));
+    }
+
+    @Test
+    void theThirdCountryAgreementNamesTheExporterOnlyWhereOriginOrFraudNeedsIt() throws Exception {
+        Partner gb = PartnerRegistry.load(null, "NL", k -> null).require("GB", ErrorCode.UNKNOWN_PARTNER);
+        assertThat(gb.instruments()).extracting(Partner.Instrument::code).containsExactly("EU-UK-TCA-PROTOCOL-MAA", "EU-UK-TCA-ORIG");
+        String name = "Declaration/Exporter/Name";
+        // origin verification names the exporter (the type's own category rule lets ORIGIN through, the default's does not)
+        assertThat(gb.fieldRules("VERIFICATION_OF_ORIGIN", "ORIGIN").verdict(name).orElseThrow().action()).isEqualTo(FieldAction.KEEP);
+        assertThat(gb.fieldRules("VERIFICATION_OF_ORIGIN", "CUSTOMS_VALUE").verdict(name).orElseThrow().action()).isEqualTo(FieldAction.DROP);
+        // elsewhere persons stay out, and identifiers leave pseudonymised
+        assertThat(gb.fieldRules("VERIFICATION_OF_DECLARATION", "CUSTOMS_VALUE").verdict(name).orElseThrow().action()).isEqualTo(FieldAction.DROP);
+        assertThat(gb.fieldRules("VERIFICATION_OF_DECLARATION", "CUSTOMS_VALUE").verdict("Declaration/Exporter/ID").orElseThrow().action())
+                .isEqualTo(FieldAction.PSEUDONYMISE);
+        assertThat(gb.freeText()).isEqualTo(FreeTextGuard.Action.HOLD);
+        assertThat(gb.handling().caveats()).containsExactly("ORIGINATOR_CONSENT_REQUIRED");
+
+        Element d = exampleDeclaration();
+        MINIMISER.apply(d, gb.fieldRules("VERIFICATION_OF_DECLARATION", "CUSTOMS_VALUE"), gb.agreementId());
+        assertThat(xml(d)).doesNotContain("Fahrradteile").doesNotContain("Fietsonderdelen").doesNotContain("Industriestrasse")
+                .doesNotContain("DE123456789012345").containsPattern("<Exporter><ID>PSN-[0-9a-f]{20}</ID>");
+        new ExchangeCodec().validate(d);
     }
 
     @Test

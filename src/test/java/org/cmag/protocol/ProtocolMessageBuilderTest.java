@@ -126,6 +126,18 @@ class ProtocolMessageBuilderTest {
     }
 
     @Test
+    void theAgreementsCaveatsTravelInTheSignedHeader() {
+        var gb = org.cmag.policy.PartnerRegistry.load(null, "NL", k -> null).require("GB", org.cmag.error.ErrorCode.UNKNOWN_PARTNER);
+        var envelopes = new org.cmag.exchange.Envelopes("NL", "NL", java.time.Clock.fixed(CREATED, ZoneOffset.UTC));
+        var m = envelopes.message(gb, "NL-case-1", null, MessageTypeCode.ASSISTANCE_REQUEST, "EU-UK-TCA-PROTOCOL-MAA", null,
+                java.util.List.of("ORIGIN: verify the statement on origin"), envelopes.now(), new org.cmag.exchange.v1.BodyType());
+        assertThat(m.getHeader().getHandling().getCaveat()).containsExactly("ORIGINATOR_CONSENT_REQUIRED");
+        assertThat(m.getHeader().getHandling().getOnwardTransfer().value()).isEqualTo("WITH_PRIOR_WRITTEN_CONSENT");
+        assertThat(m.getHeader().getHandling().getRetentionUntil()).isEqualTo(LocalDate.of(2026, 11, 20).plusYears(3));
+        assertThat(DE.handling().caveats()).isEmpty();
+    }
+
+    @Test
     void headerComesFromTheCaseAndTheAgreement() {
         HeaderType h = roundTrip(buildExample(CaseEvent.FINAL_RESPONSE)).getHeader();
         assertThat(h.getMessageID()).matches("NL-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");

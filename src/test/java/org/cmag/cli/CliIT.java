@@ -173,7 +173,8 @@ class CliIT {
     void policyCheckAndExplainShowWhatLeavesTheCountry() throws Exception {
         Run check = cmag(Duration.ofSeconds(60), "policy", "check");
         assertThat(check.exit()).as(check.out()).isZero();
-        assertThat(check.out()).contains("2 agreement(s) valid").contains("partner DE, agreement EU-515-97-DE");
+        assertThat(check.out()).contains("3 agreement(s) valid").contains("partner DE, agreement EU-515-97-DE")
+                .contains("partner GB, agreement EU-UK-TCA-MAA-GB");
 
         Path broken = dir.resolve("broken");
         Files.createDirectories(broken);

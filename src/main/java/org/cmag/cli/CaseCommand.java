@@ -47,9 +47,8 @@ final class CaseCommand {
         if (args.has("--url")) {
             return viaApi(args);
         }
-        GatewayConfig config = GatewayConfig.load(StartCommand.configDir(args), System.getenv(), StartCommand.overrides(args));
-        try (Database db = new Database(Gateway.h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
-                config.asMap().getOrDefault("gateway.db.password", ""), 2)) {
+        GatewayConfig config = StartCommand.config(args);
+        try (Database db = StartCommand.database(config)) {
             CaseStore cases = new CaseStore(db, new AuditLog(db, java.time.Clock.systemUTC()), new CaseStateMachine());
             return switch (args.positional().get(0)) {
                 case "list" -> list(cases, args);

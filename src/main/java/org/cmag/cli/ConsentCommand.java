@@ -56,9 +56,8 @@ final class ConsentCommand {
             }
             return viaApi(args.get("--url", ""), request);
         }
-        GatewayConfig config = GatewayConfig.load(StartCommand.configDir(args), System.getenv(), StartCommand.overrides(args));
-        try (Database db = new Database(Gateway.h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
-                config.asMap().getOrDefault("gateway.db.password", ""), 2)) {
+        GatewayConfig config = StartCommand.config(args);
+        try (Database db = StartCommand.database(config)) {
             ReceivedDataRegister register = new ReceivedDataRegister(db, new AuditLog(db, Clock.systemUTC()));
             if (request != null) {
                 ReceivedDataRegister.Consent c = new ManualConsents(register, Clock.systemUTC()).record(request);

@@ -77,9 +77,8 @@ final class HeldCommand {
         if (args.has("--url")) {
             return viaApi(args, what, id);
         }
-        GatewayConfig config = GatewayConfig.load(StartCommand.configDir(args), System.getenv(), StartCommand.overrides(args));
-        try (Database db = new Database(Gateway.h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
-                config.asMap().getOrDefault("gateway.db.password", ""), 2)) {
+        GatewayConfig config = StartCommand.config(args);
+        try (Database db = StartCommand.database(config)) {
             HeldStore store = new HeldStore(db, new AuditLog(db, Clock.systemUTC()));
             ManualRelease release = new ManualRelease(store, null, null, new SecureXml(), Clock.systemUTC());
             switch (what) {

@@ -38,9 +38,8 @@ final class PurgeCommand {
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("purge takes no arguments, only --dry-run");
         }
-        GatewayConfig config = GatewayConfig.load(StartCommand.configDir(args), System.getenv(), StartCommand.overrides(args));
-        try (Database db = new Database(Gateway.h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
-                config.asMap().getOrDefault("gateway.db.password", ""), 2)) {
+        GatewayConfig config = StartCommand.config(args);
+        try (Database db = StartCommand.database(config)) {
             RetentionPurge.Result r = new RetentionPurge(db, new AuditLog(db, Clock.systemUTC()), Clock.systemUTC(),
                     config.rejectedMessageRetention()).run(args.has("--dry-run"), "operator (cmag purge)");
             out.println(r.summary());

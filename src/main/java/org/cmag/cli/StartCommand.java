@@ -63,6 +63,17 @@ final class StartCommand {
         return 0;
     }
 
+    /** The gateway configuration the command line names (--config DIR, --set key=value, the environment). */
+    static GatewayConfig config(Args args) {
+        return GatewayConfig.load(configDir(args), System.getenv(), overrides(args));
+    }
+
+    /** The gateway's database, for commands that work on it directly (a small pool; close it after use). */
+    static org.cmag.store.Database database(GatewayConfig config) {
+        return new org.cmag.store.Database(org.cmag.gateway.Gateway.h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
+                config.asMap().getOrDefault("gateway.db.password", ""), 2);
+    }
+
     static Path configDir(Args args) {
         String dir = args.get("--config", null);
         if (dir != null) {

@@ -12,7 +12,6 @@ import org.cmag.cases.CaseTransition;
 import org.cmag.config.GatewayConfig;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.cmag.gateway.Gateway;
 import org.cmag.store.AuditLog;
 import org.cmag.store.Database;
 

@@ -7,7 +7,6 @@ import java.util.Set;
 import org.cmag.config.GatewayConfig;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.cmag.gateway.Gateway;
 import org.cmag.store.AuditLog;
 import org.cmag.store.Database;
 import org.cmag.store.ReceivedDataRegister;

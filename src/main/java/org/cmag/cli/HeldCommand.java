@@ -20,7 +20,6 @@ import org.cmag.config.GatewayConfig;
 import org.cmag.crypto.SecureXml;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.cmag.gateway.Gateway;
 import org.cmag.held.ManualRelease;
 import org.cmag.store.AuditLog;
 import org.cmag.store.Database;

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Set;
 import org.cmag.config.GatewayConfig;
-import org.cmag.gateway.Gateway;
 import org.cmag.store.AuditLog;
 import org.cmag.store.Database;
 import org.cmag.store.RetentionPurge;

@@ -179,7 +179,9 @@ public final class XmlSecurity {
             dataCipher.init(XMLCipher.ENCRYPT_MODE, contentKey);
             KeyInfo keyInfo = new KeyInfo(doc);
             // KeyInfo.add(EncryptedKey) would build yet another XMLCipher; append the marshalled element.
-            keyInfo.addUnknownElement(keyCipher.martial(doc, encryptedKey));
+            Element encryptedKeyElement = keyCipher.martial(doc, encryptedKey);
+            declareNamespacesProperly(encryptedKeyElement);
+            keyInfo.addUnknownElement(encryptedKeyElement);
             dataCipher.getEncryptedData().setKeyInfo(keyInfo);
             dataCipher.doFinal(doc, element, false);
         } catch (Exception e) {
@@ -688,6 +690,32 @@ public final class XmlSecurity {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /**
+     * Santuario writes some namespace declarations of the xenc:AgreementMethod as plain attributes named
+     * {@code xmlns:...} (no namespace). Canonicalization of the in-memory document then differs from that of the
+     * same document after serialization and parsing, so the sender's message digest would not match the
+     * receiver's. Re-declares them as namespace attributes.
+     */
+    private static void declareNamespacesProperly(Element element) {
+        org.w3c.dom.NamedNodeMap attributes = element.getAttributes();
+        List<org.w3c.dom.Attr> misdeclared = new ArrayList<>();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            org.w3c.dom.Attr a = (org.w3c.dom.Attr) attributes.item(i);
+            if (a.getNamespaceURI() == null && (a.getName().equals("xmlns") || a.getName().startsWith("xmlns:"))) {
+                misdeclared.add(a);
+            }
+        }
+        for (org.w3c.dom.Attr a : misdeclared) {
+            element.removeAttributeNode(a);
+            element.setAttributeNS(javax.xml.XMLConstants.XMLNS_ATTRIBUTE_NS_URI, a.getName(), a.getValue());
+        }
+        for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element child) {
+                declareNamespacesProperly(child);
+            }
+        }
+    }
 
     private static Element requireRoot(Document doc, ErrorCode code) {
         Element root = doc.getDocumentElement();

@@ -31,14 +31,14 @@ final class AgreementKeys {
         Optional<KeyType> signerType = KeyType.of(signer);
         if (signerType.isEmpty() || signerType.get() != signature.keyType()) {
             throw new GatewayException(ErrorCode.CONFIGURATION, partner.source() + ": field security.certificates.signing names "
-                    + partner.signingCertificateFile() + ", which holds a " + KeyType.describe(signer) + " key, but field "
+                    + partner.signingCertificateFile() + ", which holds an " + KeyType.describe(signer) + " key, but field "
                     + "security.signature " + signature.name() + " needs an " + signature.keyType().label() + " key");
         }
         PublicKey recipient = certs.encryptionCertificate().getPublicKey();
         Optional<KeyType> recipientType = KeyType.of(recipient);
         if (recipientType.isEmpty() || !transport.keyTypes().contains(recipientType.get())) {
             throw new GatewayException(ErrorCode.CONFIGURATION, partner.source() + ": field security.certificates.encryption names "
-                    + partner.encryptionCertificateFile() + ", which holds a " + KeyType.describe(recipient) + " key, but field "
+                    + partner.encryptionCertificateFile() + ", which holds an " + KeyType.describe(recipient) + " key, but field "
                     + "security.keyTransport " + transport.name() + " needs an " + labels(transport) + " key");
         }
         if (own.signing(signature.keyType()).isEmpty()) {

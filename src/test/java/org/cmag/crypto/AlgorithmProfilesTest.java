@@ -211,6 +211,17 @@ class AlgorithmProfilesTest {
         cipherValue.setTextContent(Base64.getEncoder().encodeToString(bytes));
     }
 
+    @ParameterizedTest
+    @MethodSource("encryptionProfiles")
+    void theSendersMessageDigestEqualsTheReceiversForEveryEncryption(SecurityProfile p) {
+        // the receipt names the receiver's canonical SHA-256 of the bytes received; the sender compares its own
+        Document doc = message();
+        security.sign(doc, nl, p);
+        security.encrypt(doc, body(doc), pki.loadPartner("DE", p).encryptionCertificate(), p);
+        assertThat(org.cmag.exchange.MessageDigests.canonicalSha256(overTheWire(doc).getDocumentElement()))
+                .isEqualTo(org.cmag.exchange.MessageDigests.canonicalSha256(doc.getDocumentElement()));
+    }
+
     @Test
     void ecdhEsWorksWithAP384RecipientKey() {
         SecurityProfile p = new SecurityProfile(SignatureAlgorithm.ECDSA_SHA384, DigestAlgorithm.SHA384,

@@ -80,9 +80,9 @@ final class MessageCommand {
                     + " and receiver " + message.getHeader().getReceiver().getAuthorityID() + ", not " + from + " and " + to);
         }
         OwnKeys own = pki.loadOwn(from);
-        security.sign(doc, own.signingKey(), own.signingCertificate(), partner.security());
+        security.sign(doc, own, partner.security());
         Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
-        security.encrypt(doc, body, pki.loadPartner(to).encryptionCertificate(), partner.security());
+        security.encrypt(doc, body, pki.loadPartner(to, partner.security()).encryptionCertificate(), partner.security());
         write(outFile, xml.serialize(doc));
         out.println("sealed " + message.getHeader().getMessageID() + " from " + from + " to " + to + ": " + partner.security()
                 + " -> " + outFile);
@@ -109,9 +109,9 @@ final class MessageCommand {
             out.println("check partner         ok (" + partner.id() + ", agreement " + partner.agreementId() + ", allow-list "
                     + partner.security() + ")");
             DevPki pki = pki(args, clock, List.of(as, partner.id()));
-            security.decrypt(doc, pki.loadOwn(as).encryptionKey(), partner.security());
+            security.decrypt(doc, pki.loadOwn(as), partner.security());
             out.println("check decrypt         ok (" + partner.security().content() + ", key transport " + partner.security().keyTransport() + ")");
-            PartnerCertificates certs = pki.loadPartner(partner.id());
+            PartnerCertificates certs = pki.loadPartner(partner.id(), partner.security());
             Element verified = security.verify(doc, certs.signingCertificate(), partner.security());
             out.println("check signature       ok (" + partner.security().signature() + ", signer "
                     + certs.signingCertificate().getSubjectX500Principal().getName() + ", serial "

@@ -24,10 +24,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -55,10 +57,15 @@ import org.cmag.error.GatewayException;
  * Development PKI, generated on first start into a directory that must never be committed:
  * <ul>
  *   <li>{@code ca.p12} (entry {@value #CA_ALIAS}) and {@code ca.crt}: a self-signed RSA-2048 CA, 10 years;</li>
- *   <li>per authority id: {@code <ID>.p12} with the entries {@value KeyStores#SIGNING_ALIAS} and
- *       {@value KeyStores#ENCRYPTION_ALIAS} (RSA-2048, issued by the CA, 2 years), and the certificates as
- *       {@code <ID>-signing.crt} and {@code <ID>-encryption.crt} (PEM).</li>
+ *   <li>per authority id: {@code <ID>.p12} with one signing key of every {@link KeyType} (entries
+ *       {@code signing} = RSA-2048, {@code signing-ec-p256}, {@code signing-ec-p384}, {@code signing-ed25519}) and
+ *       one encryption key of every kind that can receive content keys ({@code encryption} = RSA-2048,
+ *       {@code encryption-ec-p256}, {@code encryption-ec-p384}), all issued by the CA for 2 years, and each
+ *       certificate as {@code <ID>-<alias>.crt} (PEM), e.g. {@code <ID>-signing.crt},
+ *       {@code <ID>-signing-ec-p256.crt}.</li>
  * </ul>
+ * A keystore from before a kind existed (e.g. only the two RSA entries) gets the missing entries added on the
+ * next {@link #ensure}; existing entries and files are kept as they are.
  * All keystores and entries use the store password given to the constructor. Files are written atomically
  * (temporary file, then move) and {@link #ensure} is safe for several gateways in one JVM (a lock per
  * directory) and across processes (a file lock on {@code .devpki.lock}).
@@ -132,6 +139,18 @@ public final class DevPki {
                 KeyStores.readPem(dir.resolve(valid + "-encryption.crt")));
     }
 
+    /**
+     * Registered certificates of partner {@code id} of the kinds {@code profile} needs: the signing certificate
+     * for its signature algorithm and the encryption certificate for its key transport or agreement.
+     */
+    public PartnerCertificates loadPartner(String id, SecurityProfile profile) {
+        String valid = validId(id);
+        return new PartnerCertificates(valid,
+                KeyStores.readPem(dir.resolve(certificateFileName(valid, profile.signature().keyType().signingAlias()))),
+                KeyStores.readPem(dir.resolve(certificateFileName(valid,
+                        profile.keyTransport().keyTypes().get(0).encryptionAlias().orElseThrow()))));
+    }
+
     /** The development CA certificate from {@code <dir>/ca.crt}. */
     public X509Certificate caCertificate() {
         return KeyStores.readPem(dir.resolve("ca.crt"));
@@ -164,14 +183,22 @@ public final class DevPki {
             exportPemIfMissing(caStore, CA_ALIAS, dir.resolve("ca.crt"));
             for (String id : ids) {
                 Path store = dir.resolve(id + ".p12");
-                if (!Files.exists(store)) {
+                KeyStore existing = Files.exists(store) ? KeyStores.loadPkcs12(store, storePassword) : null;
+                List<EntrySpec> missing = new ArrayList<>();
+                for (EntrySpec spec : ENTRIES) {
+                    if (existing == null || !containsKey(existing, store, spec.alias())) {
+                        missing.add(spec);
+                    }
+                }
+                if (!missing.isEmpty()) {
                     if (ca == null) {
                         ca = loadCa(caStore);
                     }
-                    createAuthority(id, store, ca);
+                    addEntries(id, store, existing, missing, ca);
                 }
-                exportPemIfMissing(store, KeyStores.SIGNING_ALIAS, dir.resolve(id + "-signing.crt"));
-                exportPemIfMissing(store, KeyStores.ENCRYPTION_ALIAS, dir.resolve(id + "-encryption.crt"));
+                for (EntrySpec spec : ENTRIES) {
+                    exportPemIfMissing(store, spec.alias(), dir.resolve(certificateFileName(id, spec.alias())));
+                }
             }
         }
 
@@ -205,7 +232,8 @@ public final class DevPki {
                     KeyStores.certificate(store, caStore, CA_ALIAS));
         }
 
-        private void createAuthority(String id, Path target, Issuer ca) {
+        /** Adds the {@code missing} entries to the keystore (a new one when {@code existing} is null), atomically. */
+        private void addEntries(String id, Path target, KeyStore existing, List<EntrySpec> missing, Issuer ca) {
             String country = COUNTRY.matcher(id).matches() ? id.toUpperCase(Locale.ROOT) : "XX";
             Instant notBefore = notBefore();
             Instant notAfter = notBefore.atOffset(ZoneOffset.UTC).plusYears(2).toInstant();
@@ -213,21 +241,30 @@ public final class DevPki {
                 notAfter = ca.certificate.getNotAfter().toInstant();
             }
             try {
-                KeyStore store = emptyStore();
-                KeyPair signing = newKeyPair();
-                X509Certificate signingCert = issue(ca, "CN=CMAG " + id + " signing, O=CMAG development, C=" + country,
-                        signing, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation), notBefore, notAfter);
-                store.setKeyEntry(KeyStores.SIGNING_ALIAS, signing.getPrivate(), storePassword,
-                        new Certificate[] {signingCert, ca.certificate});
-                KeyPair encryption = newKeyPair();
-                X509Certificate encryptionCert = issue(ca, "CN=CMAG " + id + " encryption, O=CMAG development, C=" + country,
-                        encryption, new KeyUsage(KeyUsage.keyEncipherment), notBefore, notAfter);
-                store.setKeyEntry(KeyStores.ENCRYPTION_ALIAS, encryption.getPrivate(), storePassword,
-                        new Certificate[] {encryptionCert, ca.certificate});
+                KeyStore store = existing != null ? existing : emptyStore();
+                for (EntrySpec spec : missing) {
+                    KeyPair pair = newKeyPair(spec.type());
+                    String role = spec.signing() ? "signing" : "encryption";
+                    String kind = spec.type() == KeyType.RSA ? "" : " " + spec.type().label();
+                    int usage = spec.signing() ? KeyUsage.digitalSignature | KeyUsage.nonRepudiation
+                            : spec.type() == KeyType.RSA ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement;
+                    X509Certificate certificate = issue(ca, "CN=CMAG " + id + " " + role + kind + ", O=CMAG development, C="
+                            + country, pair, new KeyUsage(usage), notBefore, notAfter);
+                    store.setKeyEntry(spec.alias(), pair.getPrivate(), storePassword,
+                            new Certificate[] {certificate, ca.certificate});
+                }
                 writeAtomically(target, toBytes(store));
             } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
                 throw new GatewayException(ErrorCode.KEY_MATERIAL,
                         "Development keystore " + target + " cannot be created: " + e.getMessage(), null, e);
+            }
+        }
+
+        private boolean containsKey(KeyStore store, Path file, String alias) {
+            try {
+                return store.isKeyEntry(alias);
+            } catch (GeneralSecurityException e) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL, "Keystore " + file + " cannot be read: " + e.getMessage(), null, e);
             }
         }
 
@@ -267,6 +304,16 @@ public final class DevPki {
         }
 
         private KeyPair newKeyPair() {
+            return newKeyPair(KeyType.RSA);
+        }
+
+        private KeyPair newKeyPair(KeyType type) {
+            if (type != KeyType.RSA) {
+                if (random == null) {
+                    random = new SecureRandom();
+                }
+                return type.generate(random);
+            }
             try {
                 if (keyPairGenerator == null) {
                     random = new SecureRandom();
@@ -341,5 +388,27 @@ public final class DevPki {
     }
 
     private record Issuer(PrivateKey privateKey, X509Certificate certificate) {
+    }
+
+    /** One keystore entry every authority gets. */
+    private record EntrySpec(String alias, KeyType type, boolean signing) {
+    }
+
+    private static final List<EntrySpec> ENTRIES = entries();
+
+    private static List<EntrySpec> entries() {
+        List<EntrySpec> list = new ArrayList<>();
+        for (KeyType type : KeyType.values()) {
+            list.add(new EntrySpec(type.signingAlias(), type, true));
+        }
+        for (KeyType type : KeyType.values()) {
+            type.encryptionAlias().ifPresent(alias -> list.add(new EntrySpec(alias, type, false)));
+        }
+        return List.copyOf(list);
+    }
+
+    /** {@code <ID>-<alias>.crt}: the PEM certificate of one of an authority's keystore entries. */
+    public static String certificateFileName(String id, String alias) {
+        return validId(id) + "-" + alias + ".crt";
     }
 }

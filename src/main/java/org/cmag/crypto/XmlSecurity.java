@@ -20,6 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.xml.security.Init;
 import org.apache.xml.security.encryption.EncryptedKey;
 import org.apache.xml.security.encryption.XMLCipher;
+import org.apache.xml.security.encryption.params.ConcatKDFParams;
+import org.apache.xml.security.encryption.params.KeyAgreementParameters;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.keys.KeyInfo;
 import org.apache.xml.security.signature.XMLSignature;
@@ -46,6 +48,7 @@ public final class XmlSecurity {
     static final String DSIG_NS = "http://www.w3.org/2000/09/xmldsig#";
     static final String XENC_NS = "http://www.w3.org/2001/04/xmlenc#";
     static final String XENC11_NS = "http://www.w3.org/2009/xmlenc11#";
+    static final String DSIG11_NS = "http://www.w3.org/2009/xmldsig11#";
     static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
     static final String ENVELOPED_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
     static final String TYPE_ELEMENT = "http://www.w3.org/2001/04/xmlenc#Element";
@@ -79,6 +82,17 @@ public final class XmlSecurity {
      * {@code ds:Signature} becomes the last child of the document element; its KeyInfo carries {@code cert}
      * for information only (receivers verify against their registered certificate).
      */
+    public void sign(Document doc, OwnKeys own, SecurityProfile p) {
+        Objects.requireNonNull(own, "own");
+        Objects.requireNonNull(p, "profile");
+        OwnKeys.Entry signer = own.signingFor(p.signature());
+        sign(doc, signer.key(), signer.certificate(), p);
+    }
+
+    /**
+     * As {@link #sign(Document, OwnKeys, SecurityProfile)} with a given key, which must be of the kind the
+     * profile's signature algorithm needs ({@link SignatureAlgorithm#keyType()}), else KEY_MATERIAL.
+     */
     public void sign(Document doc, PrivateKey key, X509Certificate cert, SecurityProfile p) {
         Objects.requireNonNull(doc, "doc");
         Objects.requireNonNull(key, "key");
@@ -89,7 +103,7 @@ public final class XmlSecurity {
             throw new GatewayException(ErrorCode.INTERNAL,
                     "Cannot sign <" + root.getNodeName() + ">: the document already contains a ds:Signature");
         }
-        requireRsa(key, "signing key");
+        KeyType.require(key, List.of(p.signature().keyType()), "signing key for " + p.signature().name());
         Element sigElement = null;
         try {
             XMLSignature signature = new XMLSignature(doc, "", p.signature().uri(), EXC_C14N);
@@ -119,7 +133,9 @@ public final class XmlSecurity {
     /**
      * Replaces {@code element} by an {@code xenc:EncryptedData} (Type=Element) encrypted with a fresh
      * content key of the profile's algorithm; the content key is wrapped for {@code recipientCert} in an
-     * {@code xenc:EncryptedKey} inside the EncryptedData's {@code ds:KeyInfo}.
+     * {@code xenc:EncryptedKey} inside the EncryptedData's {@code ds:KeyInfo}: by RSA-OAEP key transport, or
+     * wrapped with AES under a key agreed by ECDH-ES (ephemeral-static, ConcatKDF) with the certificate's EC key,
+     * as the profile says. The certificate's key must be of a kind the profile's key transport works with.
      */
     public void encrypt(Document doc, Element element, X509Certificate recipientCert, SecurityProfile p) {
         Objects.requireNonNull(doc, "doc");
@@ -135,24 +151,37 @@ public final class XmlSecurity {
                     + ">: only an element inside the document element can be encrypted");
         }
         PublicKey recipientKey = recipientCert.getPublicKey();
-        requireRsa(recipientKey, "recipient encryption certificate " + subject(recipientCert));
-
         KeyTransportAlgorithm transport = p.keyTransport();
+        KeyType.require(recipientKey, transport.keyTypes(),
+                "recipient encryption certificate " + subject(recipientCert) + " for " + transport.name());
+
         ContentEncryptionAlgorithm content = p.content();
         byte[] keyBytes = new byte[content.keyBits() / 8];
         random.nextBytes(keyBytes);
         SecretKey contentKey = new SecretKeySpec(keyBytes, "AES");
         try {
-            XMLCipher keyCipher = XMLCipher.getInstance(transport.uri(), null, transport.digestUri());
-            keyCipher.init(XMLCipher.WRAP_MODE, recipientKey);
-            EncryptedKey encryptedKey =
-                    keyCipher.encryptKey(doc, contentKey, transport.mgfUri().orElse(null), null, random);
+            XMLCipher keyCipher;
+            EncryptedKey encryptedKey;
+            if (transport.isKeyAgreement()) {
+                keyCipher = XMLCipher.getInstance(transport.uri());
+                keyCipher.init(XMLCipher.WRAP_MODE, recipientKey);
+                KeyAgreementParameters agreement = new KeyAgreementParameters(
+                        KeyAgreementParameters.ActorType.ORIGINATOR, KeyTransportAlgorithm.ECDH_ES,
+                        ConcatKDFParams.createBuilder(transport.wrapKeyBits(), transport.digestUri()).build());
+                encryptedKey = keyCipher.encryptKey(doc, contentKey, agreement, random);
+            } else {
+                keyCipher = XMLCipher.getInstance(transport.uri(), null, transport.digestUri());
+                keyCipher.init(XMLCipher.WRAP_MODE, recipientKey);
+                encryptedKey = keyCipher.encryptKey(doc, contentKey, transport.mgfUri().orElse(null), null, random);
+            }
 
             XMLCipher dataCipher = XMLCipher.getInstance(plaintextSerializer, content.uri());
             dataCipher.init(XMLCipher.ENCRYPT_MODE, contentKey);
             KeyInfo keyInfo = new KeyInfo(doc);
             // KeyInfo.add(EncryptedKey) would build yet another XMLCipher; append the marshalled element.
-            keyInfo.addUnknownElement(keyCipher.martial(doc, encryptedKey));
+            Element encryptedKeyElement = keyCipher.martial(doc, encryptedKey);
+            declareNamespacesProperly(encryptedKeyElement);
+            keyInfo.addUnknownElement(encryptedKeyElement);
             dataCipher.getEncryptedData().setKeyInfo(keyInfo);
             dataCipher.doFinal(doc, element, false);
         } catch (Exception e) {
@@ -172,12 +201,23 @@ public final class XmlSecurity {
      * content of its {@code ds:KeyInfo} (an {@code xenc:EncryptedKey}), carry its ciphertext inline, and use
      * exactly the algorithms of {@code allowed}. Nothing is ever resolved from outside the document.
      */
+    public void decrypt(Document doc, OwnKeys own, SecurityProfile allowed) {
+        Objects.requireNonNull(own, "own");
+        Objects.requireNonNull(allowed, "profile");
+        decrypt(doc, own.decryptionFor(allowed.keyTransport()).key(), allowed);
+    }
+
+    /**
+     * As {@link #decrypt(Document, OwnKeys, SecurityProfile)} with a given private key, which must be of a kind
+     * the profile's key transport works with, else KEY_MATERIAL.
+     */
     public void decrypt(Document doc, PrivateKey key, SecurityProfile allowed) {
         Objects.requireNonNull(doc, "doc");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(allowed, "profile");
         Element root = requireRoot(doc, ErrorCode.ENCRYPTION_MISSING);
-        requireRsa(key, "decryption key");
+        KeyType ownType = KeyType.require(key, allowed.keyTransport().keyTypes(),
+                "decryption key for " + allowed.keyTransport().name());
 
         NodeList all = doc.getElementsByTagNameNS(XENC_NS, "EncryptedData");
         if (all.getLength() == 0) {
@@ -204,13 +244,14 @@ public final class XmlSecurity {
             throw new GatewayException(ErrorCode.DECRYPTION_FAILED, "<" + root.getNodeName() + "> contains "
                     + keyCount + " xenc:EncryptedKey elements; exactly one, inside xenc:EncryptedData/ds:KeyInfo, is accepted");
         }
-        checkEncryptedKey(encryptedKey, allowed);
+        checkEncryptedKey(encryptedKey, allowed, ownType);
 
         ContentEncryptionAlgorithm content = allowed.content();
         KeyTransportAlgorithm transport = allowed.keyTransport();
         Key contentKey;
         try {
-            XMLCipher keyCipher = XMLCipher.getInstance(transport.uri(), null, transport.digestUri());
+            XMLCipher keyCipher = transport.isKeyAgreement() ? XMLCipher.getInstance(transport.uri())
+                    : XMLCipher.getInstance(transport.uri(), null, transport.digestUri());
             keyCipher.setSecureValidation(true);
             keyCipher.init(XMLCipher.UNWRAP_MODE, key);
             EncryptedKey loaded = keyCipher.loadEncryptedKey(doc, encryptedKey);
@@ -290,15 +331,16 @@ public final class XmlSecurity {
         return keyInfoChildren.get(0);
     }
 
-    private static void checkEncryptedKey(Element encryptedKey, SecurityProfile allowed) {
+    private static void checkEncryptedKey(Element encryptedKey, SecurityProfile allowed, KeyType ownType) {
         KeyTransportAlgorithm transport = allowed.keyTransport();
         Element method = null;
+        Element keyInfo = null;
         Element cipherData = null;
         for (Element child : childElements(encryptedKey, "xenc:EncryptedKey", ErrorCode.DECRYPTION_FAILED)) {
             if (is(child, XENC_NS, "EncryptionMethod") && method == null && cipherData == null) {
                 method = child;
-            } else if (is(child, DSIG_NS, "KeyInfo") && cipherData == null) {
-                // identifies the recipient key; informational, never resolved
+            } else if (is(child, DSIG_NS, "KeyInfo") && keyInfo == null && cipherData == null) {
+                keyInfo = child;
             } else if (is(child, XENC_NS, "CipherData") && cipherData == null) {
                 cipherData = child;
             } else if (cipherData != null && (is(child, XENC_NS, "EncryptionProperties")
@@ -315,6 +357,29 @@ public final class XmlSecurity {
         }
         String where = "xenc:EncryptedKey/xenc:EncryptionMethod";
         requireAlgorithm(method, transport.uri(), where);
+        if (transport.isKeyAgreement()) {
+            List<Element> methodChildren = childElements(method, where, ErrorCode.ALGORITHM_NOT_ALLOWED);
+            if (!methodChildren.isEmpty()) {
+                throw new GatewayException(ErrorCode.ALGORITHM_NOT_ALLOWED,
+                        where + " of " + transport.uri() + " must be empty; found " + names(methodChildren));
+            }
+            if (keyInfo == null) {
+                throw new GatewayException(ErrorCode.DECRYPTION_FAILED, "xenc:EncryptedKey has no ds:KeyInfo; "
+                        + transport.name() + " needs an xenc:AgreementMethod " + KeyTransportAlgorithm.ECDH_ES + " in it");
+            }
+            checkAgreement(keyInfo, transport, ownType);
+            requireInlineCipherValue(cipherData, "xenc:EncryptedKey");
+            return;
+        }
+        if (keyInfo != null) {
+            // identifies the recipient key; informational, never resolved. A key agreement is not informational.
+            for (Element e : childElements(keyInfo, "xenc:EncryptedKey/ds:KeyInfo", ErrorCode.DECRYPTION_FAILED)) {
+                if (is(e, XENC_NS, "AgreementMethod")) {
+                    throw new GatewayException(ErrorCode.ALGORITHM_NOT_ALLOWED, "xenc:EncryptedKey/ds:KeyInfo has an "
+                            + "xenc:AgreementMethod, but the profile requires key transport " + transport.uri());
+                }
+            }
+        }
         Element digest = null;
         Element mgf = null;
         for (Element child : childElements(method, where, ErrorCode.ALGORITHM_NOT_ALLOWED)) {
@@ -346,6 +411,121 @@ public final class XmlSecurity {
                     + transport.uri() + " does not allow");
         }
         requireInlineCipherValue(cipherData, "xenc:EncryptedKey");
+    }
+
+    /**
+     * The EncryptedKey's KeyInfo must be exactly one {@code xenc:AgreementMethod} ECDH-ES with: one
+     * {@code xenc11:KeyDerivationMethod} ConcatKDF whose {@code xenc11:ConcatKDFParams} name the profile's digest;
+     * an {@code xenc:OriginatorKeyInfo} holding only the ephemeral public key as a {@code dsig11:ECKeyValue} on
+     * our key's named curve (no explicit curve parameters, no certificates or references) and a point on that
+     * curve; optionally an informational {@code xenc:RecipientKeyInfo}; no KA-Nonce.
+     */
+    private static void checkAgreement(Element keyInfo, KeyTransportAlgorithm transport, KeyType ownType) {
+        String where = "xenc:EncryptedKey/ds:KeyInfo";
+        List<Element> children = childElements(keyInfo, where, ErrorCode.DECRYPTION_FAILED);
+        if (children.size() != 1 || !is(children.get(0), XENC_NS, "AgreementMethod")) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, where + " must contain exactly one "
+                    + "xenc:AgreementMethod and nothing else; found " + names(children));
+        }
+        Element agreement = children.get(0);
+        where += "/xenc:AgreementMethod";
+        requireAlgorithm(agreement, KeyTransportAlgorithm.ECDH_ES, where);
+        Element derivation = null;
+        Element originator = null;
+        Element recipient = null;
+        for (Element child : childElements(agreement, where, ErrorCode.DECRYPTION_FAILED)) {
+            if (is(child, XENC11_NS, "KeyDerivationMethod") && derivation == null && originator == null) {
+                derivation = child;
+            } else if (is(child, XENC_NS, "OriginatorKeyInfo") && originator == null && recipient == null) {
+                originator = child;
+            } else if (is(child, XENC_NS, "RecipientKeyInfo") && recipient == null) {
+                recipient = child;
+            } else {
+                throw new GatewayException(ErrorCode.DECRYPTION_FAILED, "Unexpected <" + child.getNodeName() + "> in " + where);
+            }
+        }
+        if (derivation == null) {
+            throw new GatewayException(ErrorCode.ALGORITHM_NOT_ALLOWED, where + " has no xenc11:KeyDerivationMethod; "
+                    + KeyTransportAlgorithm.CONCAT_KDF + " with " + transport.digestUri() + " is required");
+        }
+        String kdfWhere = where + "/xenc11:KeyDerivationMethod";
+        requireAlgorithm(derivation, KeyTransportAlgorithm.CONCAT_KDF, kdfWhere);
+        List<Element> kdf = childElements(derivation, kdfWhere, ErrorCode.ALGORITHM_NOT_ALLOWED);
+        if (kdf.size() != 1 || !is(kdf.get(0), XENC11_NS, "ConcatKDFParams")) {
+            throw new GatewayException(ErrorCode.ALGORITHM_NOT_ALLOWED, kdfWhere
+                    + " must contain exactly one xenc11:ConcatKDFParams; found " + names(kdf));
+        }
+        List<Element> params = childElements(kdf.get(0), kdfWhere + "/xenc11:ConcatKDFParams", ErrorCode.ALGORITHM_NOT_ALLOWED);
+        if (params.size() != 1 || !is(params.get(0), DSIG_NS, "DigestMethod")) {
+            throw new GatewayException(ErrorCode.ALGORITHM_NOT_ALLOWED, kdfWhere
+                    + "/xenc11:ConcatKDFParams must contain exactly one ds:DigestMethod; found " + names(params));
+        }
+        requireAlgorithm(params.get(0), transport.digestUri(), kdfWhere + "/xenc11:ConcatKDFParams/ds:DigestMethod");
+        if (!childElements(params.get(0), "ds:DigestMethod", ErrorCode.ALGORITHM_NOT_ALLOWED).isEmpty()) {
+            throw new GatewayException(ErrorCode.ALGORITHM_NOT_ALLOWED, kdfWhere + "/xenc11:ConcatKDFParams/ds:DigestMethod must be empty");
+        }
+
+        if (originator == null) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, where
+                    + " has no xenc:OriginatorKeyInfo with the sender's ephemeral public key");
+        }
+        String oWhere = where + "/xenc:OriginatorKeyInfo";
+        List<Element> o = childElements(originator, oWhere, ErrorCode.DECRYPTION_FAILED);
+        if (o.size() != 1 || !is(o.get(0), DSIG_NS, "KeyValue")) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, oWhere + " must contain exactly one ds:KeyValue "
+                    + "(the ephemeral public key; no certificates or references); found " + names(o));
+        }
+        List<Element> kv = childElements(o.get(0), oWhere + "/ds:KeyValue", ErrorCode.DECRYPTION_FAILED);
+        if (kv.size() != 1 || !is(kv.get(0), DSIG11_NS, "ECKeyValue")) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, oWhere + "/ds:KeyValue must contain exactly one "
+                    + "dsig11:ECKeyValue; found " + names(kv));
+        }
+        String ecWhere = oWhere + "/ds:KeyValue/dsig11:ECKeyValue";
+        List<Element> ec = childElements(kv.get(0), ecWhere, ErrorCode.DECRYPTION_FAILED);
+        if (ec.size() != 2 || !is(ec.get(0), DSIG11_NS, "NamedCurve") || !is(ec.get(1), DSIG11_NS, "PublicKey")) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, ecWhere + " must contain dsig11:NamedCurve and "
+                    + "dsig11:PublicKey (explicit curve parameters are not accepted); found " + names(ec));
+        }
+        String expectedCurve = "urn:oid:" + ownType.curveOid().orElseThrow();
+        String curve = ec.get(0).getAttributeNS(null, "URI");
+        if (!expectedCurve.equals(curve)) {
+            throw new GatewayException(ErrorCode.ALGORITHM_NOT_ALLOWED, ecWhere + "/dsig11:NamedCurve URI=\"" + curve
+                    + "\" is not allowed; our " + ownType.label() + " key needs " + expectedCurve);
+        }
+        requirePointOnCurve(ec.get(1).getTextContent(), ownType, ecWhere + "/dsig11:PublicKey");
+        if (recipient != null) {
+            for (Element e : childElements(recipient, where + "/xenc:RecipientKeyInfo", ErrorCode.DECRYPTION_FAILED)) {
+                if (!is(e, DSIG_NS, "KeyName") && !is(e, DSIG_NS, "X509Data") && !is(e, DSIG_NS, "KeyValue")) {
+                    throw new GatewayException(ErrorCode.DECRYPTION_FAILED, "Unexpected <" + e.getNodeName() + "> in "
+                            + where + "/xenc:RecipientKeyInfo (only ds:KeyName, ds:X509Data or ds:KeyValue, never resolved)");
+                }
+            }
+        }
+    }
+
+    /** An uncompressed point (0x04 || X || Y) with coordinates in the field and on the curve. */
+    private static void requirePointOnCurve(String base64, KeyType type, String where) {
+        java.security.spec.ECParameterSpec spec = type.curve().orElseThrow();
+        java.security.spec.EllipticCurve curve = spec.getCurve();
+        java.math.BigInteger p = ((java.security.spec.ECFieldFp) curve.getField()).getP();
+        int size = (curve.getField().getFieldSize() + 7) / 8;
+        byte[] encoded;
+        try {
+            encoded = java.util.Base64.getMimeDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, where + " is not base64", null, e);
+        }
+        if (encoded.length != 1 + 2 * size || encoded[0] != 0x04) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, where + " is not an uncompressed " + type.label()
+                    + " point (" + encoded.length + " bytes)");
+        }
+        java.math.BigInteger x = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(encoded, 1, 1 + size));
+        java.math.BigInteger y = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(encoded, 1 + size, encoded.length));
+        boolean onCurve = x.compareTo(p) < 0 && y.compareTo(p) < 0
+                && y.multiply(y).mod(p).equals(x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p));
+        if (!onCurve) {
+            throw new GatewayException(ErrorCode.DECRYPTION_FAILED, where + " is not a point on " + type.label());
+        }
     }
 
     private static void requireInlineCipherValue(Element cipherData, String owner) {
@@ -388,7 +568,8 @@ public final class XmlSecurity {
         checkSignatureStructure(sigElement, allowed);
         checkValidity(expectedSigner);
         PublicKey publicKey = expectedSigner.getPublicKey();
-        requireRsa(publicKey, "expected signer certificate " + subject(expectedSigner));
+        KeyType.require(publicKey, List.of(allowed.signature().keyType()),
+                "expected signer certificate " + subject(expectedSigner) + " for " + allowed.signature().name());
 
         XMLSignature signature;
         try {
@@ -510,19 +691,38 @@ public final class XmlSecurity {
 
     // ------------------------------------------------------------------------------------------ helpers
 
+    /**
+     * Santuario writes some namespace declarations of the xenc:AgreementMethod as plain attributes named
+     * {@code xmlns:...} (no namespace). Canonicalization of the in-memory document then differs from that of the
+     * same document after serialization and parsing, so the sender's message digest would not match the
+     * receiver's. Re-declares them as namespace attributes.
+     */
+    private static void declareNamespacesProperly(Element element) {
+        org.w3c.dom.NamedNodeMap attributes = element.getAttributes();
+        List<org.w3c.dom.Attr> misdeclared = new ArrayList<>();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            org.w3c.dom.Attr a = (org.w3c.dom.Attr) attributes.item(i);
+            if (a.getNamespaceURI() == null && (a.getName().equals("xmlns") || a.getName().startsWith("xmlns:"))) {
+                misdeclared.add(a);
+            }
+        }
+        for (org.w3c.dom.Attr a : misdeclared) {
+            element.removeAttributeNode(a);
+            element.setAttributeNS(javax.xml.XMLConstants.XMLNS_ATTRIBUTE_NS_URI, a.getName(), a.getValue());
+        }
+        for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element child) {
+                declareNamespacesProperly(child);
+            }
+        }
+    }
+
     private static Element requireRoot(Document doc, ErrorCode code) {
         Element root = doc.getDocumentElement();
         if (root == null) {
             throw new GatewayException(code, "The document has no document element");
         }
         return root;
-    }
-
-    private static void requireRsa(Key key, String what) {
-        if (!"RSA".equalsIgnoreCase(key.getAlgorithm())) {
-            throw new GatewayException(ErrorCode.KEY_MATERIAL,
-                    "The " + what + " is a " + key.getAlgorithm() + " key; only RSA keys are supported");
-        }
     }
 
     private static void requireAlgorithm(Element element, String expected, String where) {

@@ -46,7 +46,7 @@ public final class Receipts {
         r.setReceivedAt(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
         r.setStatus(ReceiptStatusCode.ACCEPTED);
         Document doc = codec.toDocument(r, xml.newDocument());
-        security.sign(doc, own.signingKey(), own.signingCertificate(), profile);
+        security.sign(doc, own, profile);
         return new String(xml.serialize(doc), StandardCharsets.UTF_8);
     }
 

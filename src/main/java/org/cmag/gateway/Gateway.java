@@ -18,6 +18,7 @@ import org.cmag.cases.CaseStore;
 import org.cmag.config.GatewayConfig;
 import org.cmag.crypto.DevPki;
 import org.cmag.crypto.KeyStores;
+import org.cmag.crypto.OwnKeys;
 import org.cmag.crypto.PartnerCertificates;
 import org.cmag.crypto.SecureXml;
 import org.cmag.crypto.XmlSecurity;
@@ -328,11 +329,15 @@ public final class Gateway implements AutoCloseable {
             registry.all().forEach(p -> ids.add(p.id()));
             new DevPki(pki, clock, password).ensure(ids);
         }
+        Path keystore = pki.resolve(ownId + ".p12");
+        OwnKeys own = KeyStores.loadOwn(keystore, password);
         Map<String, PartnerCertificates> partners = new HashMap<>();
         for (Partner p : registry.all()) {
-            partners.put(p.id(), KeyRing.partnerCertificates(p, pki));
+            PartnerCertificates certs = KeyRing.partnerCertificates(p, pki);
+            AgreementKeys.check(p, certs, own, keystore.toString());
+            partners.put(p.id(), certs);
         }
-        return new KeyRing(KeyStores.loadOwn(pki.resolve(ownId + ".p12"), password), Map.copyOf(partners));
+        return new KeyRing(own, Map.copyOf(partners));
     }
 
     private static void createDirectories(Path dir) {

@@ -32,7 +32,7 @@ public final class DecryptPayload implements Processor {
         Partner partner = registry.require(exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class), ErrorCode.UNKNOWN_SENDER);
         exchange.setProperty(GatewayHeaders.PARTNER, partner);
         Document doc = xml.parse(raw);
-        security.decrypt(doc, keys.own().encryptionKey(), partner.security());
+        security.decrypt(doc, keys.own(), partner.security());
         exchange.setProperty(GatewayHeaders.DOCUMENT, doc);
     }
 }

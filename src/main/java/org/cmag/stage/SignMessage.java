@@ -8,7 +8,10 @@ import org.cmag.messaging.GatewayHeaders;
 import org.cmag.policy.Partner;
 import org.w3c.dom.Document;
 
-/** Stage {@code sign}: enveloped XML Signature over the whole exchange message with our signing key. */
+/**
+ * Stage {@code sign}: enveloped XML Signature over the whole exchange message with our signing key of the kind the
+ * agreement's signature algorithm needs.
+ */
 public final class SignMessage implements Processor {
     private final XmlSecurity security;
     private final KeyRing keys;
@@ -22,6 +25,6 @@ public final class SignMessage implements Processor {
     public void process(Exchange exchange) {
         Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
         Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        security.sign(doc, keys.own().signingKey(), keys.own().signingCertificate(), partner.security());
+        security.sign(doc, keys.own(), partner.security());
     }
 }

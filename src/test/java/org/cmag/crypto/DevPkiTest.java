@@ -59,6 +59,8 @@ class DevPkiTest {
     void createsTheExpectedFiles() throws Exception {
         assertThat(snapshot(dir).keySet()).contains("ca.p12", "ca.crt", "NL.p12", "NL-signing.crt",
                 "NL-encryption.crt", "DE.p12", "DE-signing.crt", "DE-encryption.crt");
+        assertThat(snapshot(dir).keySet()).contains("NL-signing-ec-p256.crt", "NL-signing-ec-p384.crt", "NL-signing-ed25519.crt",
+                "NL-encryption-ec-p256.crt", "NL-encryption-ec-p384.crt", "DE-signing-ec-p256.crt");
         assertThat(snapshot(dir).keySet()).noneMatch(name -> name.endsWith(".tmp"));
         assertThat(Files.readString(dir.resolve("NL-signing.crt"), StandardCharsets.US_ASCII))
                 .startsWith("-----BEGIN CERTIFICATE-----\n");
@@ -150,6 +152,129 @@ class DevPkiTest {
                     assertThat(e.detail()).contains("garbage.crt");
                 });
         Files.delete(garbage);
+    }
+
+    @Test
+    void everyKindOfKeyIsGeneratedWithACertificateOfTheRightShape() throws Exception {
+        OwnKeys nl = pki.loadOwn("NL");
+        X509Certificate ca = pki.caCertificate();
+        assertThat(nl.signing().keySet()).containsExactlyInAnyOrder(KeyType.values());
+        assertThat(nl.encryption().keySet()).containsExactlyInAnyOrder(KeyType.RSA, KeyType.EC_P256, KeyType.EC_P384);
+        for (KeyType type : KeyType.values()) {
+            OwnKeys.Entry e = nl.signing(type).orElseThrow();
+            assertThat(e.alias()).isEqualTo(type.signingAlias());
+            assertThat(KeyType.of(e.certificate().getPublicKey())).contains(type);
+            assertThat(KeyStores.readPem(dir.resolve(DevPki.certificateFileName("NL", e.alias())))).isEqualTo(e.certificate());
+            e.certificate().verify(ca.getPublicKey());
+            assertThat(e.certificate().getKeyUsage()).startsWith(true, true, false);
+        }
+        OwnKeys.Entry ecdh = nl.encryption(KeyType.EC_P256).orElseThrow();
+        assertThat(ecdh.certificate().getSubjectX500Principal().getName())
+                .isEqualTo("CN=CMAG NL encryption EC P-256,O=CMAG development,C=NL");
+        // keyUsage bit 4: keyAgreement, not keyEncipherment (2)
+        assertThat(ecdh.certificate().getKeyUsage()).startsWith(false, false, false, false, true);
+    }
+
+    @Test
+    void aKeystoreWithOnlyTheRsaKeysGetsTheMissingKindsAddedAndKeepsItsRsaKeys(@TempDir Path legacy) throws Exception {
+        new DevPki(legacy, CLOCK, PASSWORD).ensure(List.of("NL"));
+        // make NL.p12 and its files look like a data directory from before EC keys existed
+        Path p12 = legacy.resolve("NL.p12");
+        java.security.KeyStore store = KeyStores.loadPkcs12(p12, PASSWORD);
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            if (!alias.equals("signing") && !alias.equals("encryption")) {
+                store.deleteEntry(alias);
+            }
+        }
+        try (java.io.OutputStream out = Files.newOutputStream(p12)) {
+            store.store(out, PASSWORD);
+        }
+        try (Stream<Path> files = Files.list(legacy)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches("NL-(signing|encryption)-.*\\.crt")).toList()) {
+                Files.delete(f);
+            }
+        }
+        OwnKeys before = KeyStores.loadOwn(p12, PASSWORD);
+        assertThat(before.signing().keySet()).containsExactly(KeyType.RSA);
+        byte[] signingPem = Files.readAllBytes(legacy.resolve("NL-signing.crt"));
+
+        new DevPki(legacy, CLOCK, PASSWORD).ensure(List.of("NL"));
+
+        OwnKeys after = KeyStores.loadOwn(p12, PASSWORD);
+        assertThat(after.signing().keySet()).containsExactlyInAnyOrder(KeyType.values());
+        assertThat(after.encryption().keySet()).containsExactlyInAnyOrder(KeyType.RSA, KeyType.EC_P256, KeyType.EC_P384);
+        assertThat(after.signingCertificate()).isEqualTo(before.signingCertificate());
+        assertThat(after.signingKey()).isEqualTo(before.signingKey());
+        assertThat(after.encryptionCertificate()).isEqualTo(before.encryptionCertificate());
+        assertThat(Files.readAllBytes(legacy.resolve("NL-signing.crt"))).isEqualTo(signingPem);
+        assertThat(KeyStores.readPem(legacy.resolve("NL-signing-ec-p256.crt")))
+                .isEqualTo(after.signing(KeyType.EC_P256).orElseThrow().certificate());
+    }
+
+    @Test
+    void keystoresWithUnsupportedOrDuplicateKindsAreKeyMaterial(@TempDir Path other) throws Exception {
+        OwnKeys nl = pki.loadOwn("NL");
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(1024);
+        java.security.KeyPair weak = rsa.generateKeyPair();
+        X509Certificate weakCert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(new javax.security.auth.x500.X500Principal("CN=weak"),
+                        java.math.BigInteger.TEN, java.util.Date.from(NOW.minusSeconds(60)), java.util.Date.from(NOW.plusSeconds(86400)),
+                        new javax.security.auth.x500.X500Principal("CN=weak"), weak.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(weak.getPrivate())));
+
+        java.security.KeyStore withWeak = java.security.KeyStore.getInstance("PKCS12");
+        withWeak.load(null, null);
+        withWeak.setKeyEntry("signing", weak.getPrivate(), PASSWORD, new java.security.cert.Certificate[] {weakCert});
+        withWeak.setKeyEntry("encryption", nl.encryptionKey(), PASSWORD, new java.security.cert.Certificate[] {nl.encryptionCertificate()});
+        Path weakStore = other.resolve("weak.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(weakStore)) {
+            withWeak.store(out, PASSWORD);
+        }
+        assertThatThrownBy(() -> KeyStores.loadOwn(weakStore, PASSWORD)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.KEY_MATERIAL);
+            assertThat(e.detail()).contains("weak.p12").contains("'signing'").contains("RSA-1024");
+        });
+
+        java.security.KeyStore twice = java.security.KeyStore.getInstance("PKCS12");
+        twice.load(null, null);
+        twice.setKeyEntry("signing", nl.signingKey(), PASSWORD, new java.security.cert.Certificate[] {nl.signingCertificate()});
+        twice.setKeyEntry("signing-2", nl.encryptionKey(), PASSWORD, new java.security.cert.Certificate[] {nl.encryptionCertificate()});
+        twice.setKeyEntry("encryption", nl.encryptionKey(), PASSWORD, new java.security.cert.Certificate[] {nl.encryptionCertificate()});
+        Path twiceStore = other.resolve("twice.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(twiceStore)) {
+            twice.store(out, PASSWORD);
+        }
+        assertThatThrownBy(() -> KeyStores.loadOwn(twiceStore, PASSWORD)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.KEY_MATERIAL);
+            assertThat(e.detail()).contains("twice.p12").contains("two RSA signing keys, 'signing' and 'signing-2'");
+        });
+
+        twice.deleteEntry("signing-2");
+        twice.setKeyEntry("encryption-ed", nl.signing(KeyType.ED25519).orElseThrow().key(), PASSWORD,
+                new java.security.cert.Certificate[] {nl.signing(KeyType.ED25519).orElseThrow().certificate()});
+        Path edStore = other.resolve("ed.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(edStore)) {
+            twice.store(out, PASSWORD);
+        }
+        assertThatThrownBy(() -> KeyStores.loadOwn(edStore, PASSWORD)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.KEY_MATERIAL);
+            assertThat(e.detail()).contains("'encryption-ed'").contains("Ed25519 key, which cannot receive encrypted content");
+        });
+
+        java.security.KeyStore mismatched = java.security.KeyStore.getInstance("PKCS12");
+        mismatched.load(null, null);
+        mismatched.setKeyEntry("signing-ec-p256", nl.encryption(KeyType.EC_P256).orElseThrow().key(), PASSWORD,
+                new java.security.cert.Certificate[] {nl.signing(KeyType.EC_P256).orElseThrow().certificate()});
+        mismatched.setKeyEntry("encryption", nl.encryptionKey(), PASSWORD, new java.security.cert.Certificate[] {nl.encryptionCertificate()});
+        Path mismatchedStore = other.resolve("mismatched.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(mismatchedStore)) {
+            mismatched.store(out, PASSWORD);
+        }
+        assertThatThrownBy(() -> KeyStores.loadOwn(mismatchedStore, PASSWORD)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.KEY_MATERIAL);
+            assertThat(e.detail()).contains("'signing-ec-p256' does not belong to its certificate");
+        });
     }
 
     @Test

@@ -56,9 +56,11 @@ class XmlSecurityTest {
     final SecureXml xml = new SecureXml();
     final XmlSecurity security = new XmlSecurity(xml, CLOCK);
 
+    static DevPki pki;
+
     @BeforeAll
     static void generateKeys() {
-        DevPki pki = new DevPki(pkiDir, CLOCK, "changeit".toCharArray());
+        pki = new DevPki(pkiDir, CLOCK, "changeit".toCharArray());
         pki.ensure(List.of("NL", "DE", "FR"));
         nl = pki.loadOwn("NL");
         de = pki.loadOwn("DE");
@@ -100,8 +102,8 @@ class XmlSecurityTest {
     /** NL signs for DE, then encrypts the body to DE. */
     Document sealedNlToDe(SecurityProfile p) {
         Document doc = message();
-        security.sign(doc, nl.signingKey(), nl.signingCertificate(), p);
-        security.encrypt(doc, body(doc), deAsPartner.encryptionCertificate(), p);
+        security.sign(doc, nl, p);
+        security.encrypt(doc, body(doc), pki.loadPartner("DE", p).encryptionCertificate(), p);
         return doc;
     }
 
@@ -119,7 +121,7 @@ class XmlSecurityTest {
         Document doc = sealedNlToDe(p);
         assertThat(doc.getElementsByTagNameNS(EX, "Body").getLength()).isZero();
 
-        security.decrypt(doc, de.encryptionKey(), p);
+        security.decrypt(doc, de, p);
         Element covered = security.verify(doc, nlAsPartner.signingCertificate(), p);
 
         assertThat(covered).isSameAs(doc.getDocumentElement());
@@ -137,12 +139,15 @@ class XmlSecurityTest {
                 .contains("http://www.w3.org/2009/xmlenc11#aes256-gcm");
         if (transport == KeyTransportAlgorithm.RSA_OAEP_11) {
             assertThat(wireText).contains("http://www.w3.org/2009/xmlenc11#mgf1sha256");
+        } else if (transport.isKeyAgreement()) {
+            assertThat(wireText).contains(KeyTransportAlgorithm.ECDH_ES).contains(KeyTransportAlgorithm.CONCAT_KDF)
+                    .doesNotContain("MGF").doesNotContain("rsa-oaep");
         } else {
             assertThat(wireText).doesNotContain("MGF");
         }
 
         Document received = xml.parse(wire);
-        security.decrypt(received, de.encryptionKey(), p);
+        security.decrypt(received, de, p);
         // the decrypted document crosses another hop before verification
         Document again = overTheWire(received);
         Element covered = security.verify(again, nlAsPartner.signingCertificate(), p);

@@ -42,7 +42,7 @@ final class Sealing {
     Document seal(ExchangeMessageType message) {
         Partner de = nl.registry().find("DE").orElseThrow();
         Document doc = codec.toDocument(message, xml.newDocument());
-        security.sign(doc, nl.keys().own().signingKey(), nl.keys().own().signingCertificate(), de.security());
+        security.sign(doc, nl.keys().own(), de.security());
         Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
         security.encrypt(doc, body, nl.keys().partner("DE").encryptionCertificate(), de.security());
         return doc;

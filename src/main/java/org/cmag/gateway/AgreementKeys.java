@@ -30,16 +30,16 @@ final class AgreementKeys {
         PublicKey signer = certs.signingCertificate().getPublicKey();
         Optional<KeyType> signerType = KeyType.of(signer);
         if (signerType.isEmpty() || signerType.get() != signature.keyType()) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, partner.source() + ": field security.certificates.signing names "
-                    + partner.signingCertificateFile() + ", which holds an " + KeyType.describe(signer) + " key, but field "
-                    + "security.signature " + signature.name() + " needs an " + signature.keyType().label() + " key");
+            throw partner.signingCertificate().problem("names " + partner.signingCertificateFile() + ", which holds an "
+                    + KeyType.describe(signer) + " key, but field security.signature " + signature.name() + " needs an "
+                    + signature.keyType().label() + " key");
         }
         PublicKey recipient = certs.encryptionCertificate().getPublicKey();
         Optional<KeyType> recipientType = KeyType.of(recipient);
         if (recipientType.isEmpty() || !transport.keyTypes().contains(recipientType.get())) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, partner.source() + ": field security.certificates.encryption names "
-                    + partner.encryptionCertificateFile() + ", which holds an " + KeyType.describe(recipient) + " key, but field "
-                    + "security.keyTransport " + transport.name() + " needs an " + labels(transport) + " key");
+            throw partner.encryptionCertificate().problem("names " + partner.encryptionCertificateFile() + ", which holds an "
+                    + KeyType.describe(recipient) + " key, but field security.keyTransport " + transport.name() + " needs an "
+                    + labels(transport) + " key");
         }
         if (own.signing(signature.keyType()).isEmpty()) {
             throw new GatewayException(ErrorCode.CONFIGURATION, partner.source() + ": field security.signature " + signature.name()

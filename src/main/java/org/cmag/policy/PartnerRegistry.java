@@ -124,11 +124,20 @@ public final class PartnerRegistry {
         }
     }
 
+    /** Anchors/aliases an agreement file may use for collections; more is refused as a "billion laughs" file. */
+    static final int MAX_YAML_ALIASES = 20;
+    /** Largest agreement file, in code points. */
+    static final int MAX_YAML_CODE_POINTS = 1_048_576;
+
     @SuppressWarnings("unchecked")
     private static Partner compile(Source s, Function<String, String> overrides) {
         Object loaded;
         try {
-            loaded = new Load(LoadSettings.builder().setLabel(s.name()).setAllowDuplicateKeys(false).build())
+            loaded = new Load(LoadSettings.builder().setLabel(s.name()).setAllowDuplicateKeys(false)
+                    // a hostile or broken agreement file fails cleanly: few aliases (no "billion laughs"),
+                    // no recursive keys, and a bounded size
+                    .setMaxAliasesForCollections(MAX_YAML_ALIASES).setAllowRecursiveKeys(false)
+                    .setCodePointLimit(MAX_YAML_CODE_POINTS).build())
                     .loadFromString(new String(s.bytes(), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new GatewayException(ErrorCode.CONFIGURATION, s.name() + ": not valid YAML: " + e.getMessage(), null, e);

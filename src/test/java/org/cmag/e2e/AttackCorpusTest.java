@@ -185,6 +185,74 @@ class AttackCorpusTest {
         assertThat(pair.de().audit().verifyChain()).isEmpty();
     }
 
+    /**
+     * Fuzzing: seeded random single-byte changes (XOR with a random non-zero mask) of one valid sealed message, run
+     * in-process through DE's own bound stage processors in route order (check-envelope, decrypt, verify,
+     * validate-message): the same code path as the route, without HTTP. No mutant may pass verification unless the
+     * change is one XML itself declares insignificant (whitespace to whitespace, or inside the XML declaration), and
+     * every failure must be a coded GatewayException other than internal. The first mutants also go over real HTTP.
+     */
+    @Test
+    @Order(4)
+    void randomSingleByteChangesAreNeverAcceptedAndAlwaysCoded() throws Exception {
+        ForgedMessages.Forged valid = ForgedMessages.GENERATORS.get("replay-identical").apply(forge);
+        byte[] original = valid.bytes();
+        org.apache.camel.CamelContext context = pair.de().camelContext();
+        List<org.apache.camel.Processor> stages = Stream.of("acceptInbound", "decryptPayload", "verifySignature", "validateMessage")
+                .map(name -> context.getRegistry().lookupByNameAndType(name, org.apache.camel.Processor.class)).toList();
+        assertThat(stages).doesNotContainNull();
+        assertThat(runStages(stages, context, original)).as("the unmodified message passes every stage").isNull();
+
+        int declarationEnd = new String(original, StandardCharsets.UTF_8).indexOf("?>") + 2;
+        java.util.Random random = new java.util.Random(20_240_611L);
+        java.util.Map<String, Integer> byCode = new java.util.TreeMap<>();
+        int insignificant = 0;
+        int runs = 400;
+        for (int run = 0; run < runs; run++) {
+            byte[] mutant = original.clone();
+            int offset = random.nextInt(mutant.length);
+            int from = mutant[offset] & 0xff;
+            mutant[offset] = (byte) (from ^ (1 + random.nextInt(255)));
+            int to = mutant[offset] & 0xff;
+            Throwable failure = runStages(stages, context, mutant);
+            String where = "run " + run + ": byte " + offset + " 0x" + Integer.toHexString(from) + " -> 0x" + Integer.toHexString(to);
+            if (failure == null) {
+                assertThat(offset < declarationEnd || (isXmlSpace(from) && isXmlSpace(to)))
+                        .as("ACCEPTED a modified message, " + where).isTrue();
+                insignificant++;
+                continue;
+            }
+            assertThat(failure).as(where).isInstanceOf(org.cmag.error.GatewayException.class);
+            org.cmag.error.GatewayException g = (org.cmag.error.GatewayException) failure;
+            assertThat(g.errorCode()).as(where + ": " + g.detail()).isNotEqualTo(ErrorCode.INTERNAL);
+            byCode.merge(g.errorCode().code(), 1, Integer::sum);
+            if (run < 25) {
+                send(mutant);
+            }
+        }
+        System.out.println("fuzz: " + runs + " single-byte changes, rejected by code " + byCode + ", insignificant (accepted) " + insignificant);
+        assertThat(byCode.values().stream().mapToInt(Integer::intValue).sum() + insignificant).isEqualTo(runs);
+        assertThat(deNational.drain(1000)).as("no mutant sent over HTTP was delivered").isEmpty();
+    }
+
+    private static boolean isXmlSpace(int b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    /** Runs the stage processors in route order; the first failure, or null when all passed. */
+    private static Throwable runStages(List<org.apache.camel.Processor> stages, org.apache.camel.CamelContext context, byte[] body) {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        exchange.getMessage().setBody(body);
+        try {
+            for (org.apache.camel.Processor stage : stages) {
+                stage.process(exchange);
+            }
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
     private ForgedMessages.Forged forged(String id) throws IOException {
         var generator = ForgedMessages.GENERATORS.get(id);
         if (generator != null) {

@@ -235,6 +235,44 @@ class AttackCorpusTest {
         assertThat(deNational.drain(1000)).as("no mutant sent over HTTP was delivered").isEmpty();
     }
 
+    /**
+     * The SOAP endpoint: a message just over gateway.xml.max-depth reaches SecureXml and gets the coded fault; a grossly
+     * deep one is stopped by CXF's StAX ceiling (twice the limit) while CXF reads it, and is coded the same way.
+     */
+    @Test
+    @Order(5)
+    void theSoapEndpointAppliesTheSameLimitsWithACodedFaultAndCxfsCeilingBehindThem() throws Exception {
+        int maxDepth = pair.de().config().getInt("gateway.xml.max-depth");
+        HttpResponse<String> justOver = soap(nestedInHeader(maxDepth + 5));
+        assertThat(justOver.statusCode()).isEqualTo(500);
+        assertThat(justOver.body()).contains("urn:cmag:error:1").contains("xml_limit_exceeded").contains("gateway.xml.max-depth")
+                .doesNotContain("at org.");
+
+        HttpResponse<String> gross = soap(nestedInHeader(4 * maxDepth));
+        assertThat(gross.statusCode()).isEqualTo(500);
+        // stopped by CXF's reader at twice the limit (130 with the SOAP envelope), still a coded fault
+        assertThat(gross.body()).contains("xml_limit_exceeded").contains("Maximum Element Depth limit (" + (2 * maxDepth + 2) + ")")
+                .doesNotContain("at org.");
+        assertThat(deNational.drain(500)).isEmpty();
+    }
+
+    private String nestedInHeader(int depth) {
+        ForgedMessages.Forged valid = ForgedMessages.GENERATORS.get("replay-identical").apply(forge);
+        String sealed = new String(valid.bytes(), StandardCharsets.UTF_8).replaceFirst("<\\?xml[^>]*\\?>", "");
+        int at = sealed.indexOf("</Header>");
+        return sealed.substring(0, at) + "<a:n xmlns:a=\"urn:attacker\">" + "<a:n>".repeat(depth - 1) + "</a:n>".repeat(depth)
+                + sealed.substring(at);
+    }
+
+    private HttpResponse<String> soap(String payload) throws Exception {
+        String envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>" + payload
+                + "</soap:Body></soap:Envelope>";
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pair.de().config().get("gateway.soap.address")))
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"urn:cmag:exchange:1:Submit\"")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static boolean isXmlSpace(int b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }

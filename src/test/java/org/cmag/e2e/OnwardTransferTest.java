@@ -286,7 +286,7 @@ class OnwardTransferTest {
         pair.nl().database().inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN sealed_xml IS NULL AND receipt_xml IS NULL"
                     + " THEN 1 ELSE 0 END), SUM(CASE WHEN sealed_digest IS NOT NULL THEN 1 ELSE 0 END) FROM outbound_message"
-                    + " WHERE partner_id = 'DE' AND created_at < ?")) {
+                    + " WHERE partner_id = 'DE' AND created_at <= ?")) {
                 ps.setTimestamp(1, java.sql.Timestamp.from(beforeTheMove));
                 ResultSet rs = ps.executeQuery();
                 rs.next();

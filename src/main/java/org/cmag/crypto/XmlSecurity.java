@@ -286,6 +286,10 @@ public final class XmlSecurity {
             if (e.errorCode() == ErrorCode.DECRYPTION_FAILED) {
                 throw e;
             }
+            if (e.errorCode() == ErrorCode.XML_LIMIT_EXCEEDED || e.errorCode() == ErrorCode.XML_FORBIDDEN_CONSTRUCT) {
+                throw new GatewayException(e.errorCode(), "The decrypted content of xenc:EncryptedData: " + e.detail(),
+                        e.pointer(), e);
+            }
             throw new GatewayException(ErrorCode.DECRYPTION_FAILED,
                     "The decrypted content of xenc:EncryptedData is not a well-formed element: " + e.detail(), null, e);
         }
@@ -537,6 +541,7 @@ public final class XmlSecurity {
             throw new GatewayException(ErrorCode.DECRYPTION_FAILED, owner + "/xenc:CipherData must contain exactly one "
                     + "inline xenc:CipherValue (xenc:CipherReference is not accepted); found " + names(children));
         }
+        requireBase64(children.get(0), owner + "/xenc:CipherData/xenc:CipherValue", ErrorCode.DECRYPTION_FAILED);
     }
 
     // ------------------------------------------------------------------------------------- verification
@@ -566,6 +571,7 @@ public final class XmlSecurity {
                     + root.getNodeName() + ">, found inside <" + sigElement.getParentNode().getNodeName() + ">");
         }
         checkSignatureStructure(sigElement, allowed);
+        checkKeyInfo(sigElement, expectedSigner);
         checkValidity(expectedSigner);
         PublicKey publicKey = expectedSigner.getPublicKey();
         KeyType.require(publicKey, List.of(allowed.signature().keyType()),
@@ -674,6 +680,64 @@ public final class XmlSecurity {
             }
         }
         requireAlgorithm(ref.get(1), allowed.digest().uri(), "ds:Reference/ds:DigestMethod");
+        requireBase64(ref.get(2), "ds:Reference/ds:DigestValue", ErrorCode.SIGNATURE_STRUCTURE);
+        requireBase64(parts.get(1), "ds:SignatureValue", ErrorCode.SIGNATURE_STRUCTURE);
+    }
+
+    /**
+     * The signature's KeyInfo is never used to find the key, but it must not point anywhere (no
+     * ds:RetrievalMethod or other references) and must not contradict the registered certificate: a
+     * certificate it carries must be exactly {@code expectedSigner}.
+     */
+    private static void checkKeyInfo(Element sigElement, X509Certificate expectedSigner) {
+        List<Element> parts = childElements(sigElement, "ds:Signature", ErrorCode.SIGNATURE_STRUCTURE);
+        if (parts.size() < 3) {
+            return;
+        }
+        byte[] registered;
+        try {
+            registered = expectedSigner.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new GatewayException(ErrorCode.KEY_MATERIAL, "The registered certificate " + subject(expectedSigner)
+                    + " cannot be encoded", null, e);
+        }
+        for (Element item : childElements(parts.get(2), "ds:Signature/ds:KeyInfo", ErrorCode.SIGNATURE_STRUCTURE)) {
+            if (is(item, DSIG_NS, "KeyName") || is(item, DSIG_NS, "KeyValue")) {
+                continue;
+            }
+            if (!is(item, DSIG_NS, "X509Data")) {
+                throw new GatewayException(ErrorCode.SIGNATURE_STRUCTURE, "ds:Signature/ds:KeyInfo contains <" + item.getNodeName()
+                        + ">; only ds:X509Data, ds:KeyName and ds:KeyValue are accepted (nothing is ever retrieved)");
+            }
+            for (Element data : childElements(item, "ds:KeyInfo/ds:X509Data", ErrorCode.SIGNATURE_STRUCTURE)) {
+                if (!is(data, DSIG_NS, "X509Certificate")) {
+                    continue;
+                }
+                byte[] carried = requireBase64(data, "ds:KeyInfo/ds:X509Data/ds:X509Certificate", ErrorCode.SIGNATURE_STRUCTURE);
+                if (!java.util.Arrays.equals(carried, registered)) {
+                    throw new GatewayException(ErrorCode.SIGNATURE_INVALID, "ds:Signature/ds:KeyInfo carries a certificate that "
+                            + "is not the registered certificate " + subject(expectedSigner) + " of the sender");
+                }
+            }
+        }
+    }
+
+    /** Decodes a base64 element value strictly: only the base64 alphabet and XML whitespace are accepted. */
+    private static byte[] requireBase64(Element element, String where, ErrorCode code) {
+        String text = element.getTextContent();
+        StringBuilder compact = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                continue;
+            }
+            compact.append(c);
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(compact.toString());
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(code, where + " is not valid base64: " + e.getMessage(), null, e);
+        }
     }
 
     private void checkValidity(X509Certificate cert) {

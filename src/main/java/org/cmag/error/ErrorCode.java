@@ -41,6 +41,8 @@ public enum ErrorCode {
     // messages from partner administrations
     XML_MALFORMED("xml_malformed", FaultSide.PARTNER, 400, "The message is not well-formed XML"),
     XML_FORBIDDEN_CONSTRUCT("xml_forbidden_construct", FaultSide.PARTNER, 400, "The message contains a DTD, entity or other forbidden XML construct"),
+    XML_LIMIT_EXCEEDED("xml_limit_exceeded", FaultSide.PARTNER, 400,
+            "The message exceeds an XML structure limit (nesting depth, element count, attributes, name or text length)"),
     SCHEMA_INVALID("schema_invalid", FaultSide.PARTNER, 400, "The message does not conform to the exchange schema"),
     HEADER_INVALID("header_invalid", FaultSide.PARTNER, 400, "The message header is missing or incomplete"),
     UNKNOWN_SENDER("unknown_sender", FaultSide.PARTNER, 403, "The sender is not a registered partner administration"),

@@ -128,8 +128,8 @@ public final class Gateway implements AutoCloseable {
             OutboundStore outbound = new OutboundStore(database, audit);
             InboundStore inbound = new InboundStore(database, audit);
             CaseStore cases = new CaseStore(database, audit, new CaseStateMachine());
-            SecureXml xml = new SecureXml();
-            XmlSecurity security = new XmlSecurity(clock);
+            SecureXml xml = new SecureXml(org.cmag.crypto.XmlLimits.from(config));
+            XmlSecurity security = new XmlSecurity(xml, clock);
             ExchangeCodec codec = new ExchangeCodec();
             Receipts receipts = new Receipts(security, codec, xml, clock);
             int maxBytes = config.getInt("gateway.max-message-bytes");
@@ -246,6 +246,15 @@ public final class Gateway implements AutoCloseable {
         p.put("camel.server.port", config.get("gateway.http.port"));
         p.put("camel.server.max-body-size", String.valueOf(maxBytes + 1024L));
         p.put("camel.rest.component", "platform-http");
+        // Hard ceiling of CXF's StAX reader on the SOAP endpoint: twice the gateway's own XML limits (the SOAP
+        // envelope adds two levels), so gross abuse is refused before CXF builds anything, while a document just
+        // over a limit still reaches SecureXml and gets the coded xml_limit_exceeded fault.
+        org.cmag.crypto.XmlLimits limits = org.cmag.crypto.XmlLimits.from(config);
+        p.put("gateway.soap.stax.max-depth", String.valueOf(2L * limits.maxDepth() + 2));
+        p.put("gateway.soap.stax.max-elements", String.valueOf(2L * limits.maxElements()));
+        p.put("gateway.soap.stax.max-child-elements", String.valueOf(2L * limits.maxElements()));
+        p.put("gateway.soap.stax.max-attributes", String.valueOf(2L * limits.maxAttributes()));
+        p.put("gateway.soap.stax.max-text-length", String.valueOf(2L * limits.maxTextLength()));
         p.put("gateway.national.callback-enabled", String.valueOf(config.getOptional("gateway.national.callback-url") != null));
         return p;
     }

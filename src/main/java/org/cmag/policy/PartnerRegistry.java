@@ -132,9 +132,18 @@ public final class PartnerRegistry {
         }
     }
 
+    /** Anchors/aliases an agreement file may use for collections; more is refused as a "billion laughs" file. */
+    static final int MAX_YAML_ALIASES = 20;
+    /** Largest agreement file, in code points. */
+    static final int MAX_YAML_CODE_POINTS = 1_048_576;
+
     @SuppressWarnings("unchecked")
     private static Compiled compile(Source s, Function<String, String> overrides) {
-        LoadSettings settings = LoadSettings.builder().setLabel(s.name()).setAllowDuplicateKeys(false).build();
+        LoadSettings settings = LoadSettings.builder().setLabel(s.name()).setAllowDuplicateKeys(false)
+                // a hostile or broken agreement file fails cleanly: few aliases (no "billion laughs"), no recursive keys,
+                // and a bounded size
+                .setMaxAliasesForCollections(MAX_YAML_ALIASES).setAllowRecursiveKeys(false)
+                .setCodePointLimit(MAX_YAML_CODE_POINTS).build();
         Node node;
         Object loaded;
         try {

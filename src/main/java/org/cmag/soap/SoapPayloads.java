@@ -40,10 +40,34 @@ public final class SoapPayloads {
         if (!(body instanceof CxfPayload<?> payload) || payload.getBodySources().size() != 1) {
             throw new GatewayException(ErrorCode.XML_MALFORMED, "The SOAP body must contain exactly one element");
         }
-        Node node = exchange.getContext().getTypeConverter().convertTo(Node.class, exchange, payload.getBodySources().get(0));
+        Node node;
+        try {
+            // CXF reads the payload lazily: its StAX limits (the endpoint's ceiling) and syntax errors surface here
+            node = exchange.getContext().getTypeConverter().convertTo(Node.class, exchange, payload.getBodySources().get(0));
+        } catch (RuntimeException e) {
+            String reason = innermost(e);
+            if (reason.contains("limit") || reason.contains("Exceeded")) {
+                throw new GatewayException(ErrorCode.XML_LIMIT_EXCEEDED, "The SOAP body exceeds the SOAP endpoint's XML ceiling "
+                        + "(twice gateway.xml.*): " + reason, null, e);
+            }
+            throw new GatewayException(ErrorCode.XML_MALFORMED, "The SOAP body could not be read: " + reason, null, e);
+        }
         if (node == null) {
             throw new GatewayException(ErrorCode.XML_MALFORMED, "The SOAP body could not be read");
         }
         exchange.getMessage().setBody(xml.serialize(node));
+    }
+
+    /** The most specific message in the cause chain (CXF wraps the StAX reader's message several times). */
+    private static String innermost(Throwable e) {
+        String found = String.valueOf(e.getMessage());
+        int guard = 0;
+        for (Throwable t = e; t != null && guard++ < 16; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                found = t.getMessage();
+            }
+        }
+        int at = found.lastIndexOf("XMLStreamException: ");
+        return at >= 0 ? found.substring(at + "XMLStreamException: ".length()) : found;
     }
 }

@@ -147,6 +147,15 @@ public final class AuditLog {
      */
     public Optional<String> verifyChain() {
         return database.inTransaction(c -> {
+            // lock the head first, as append does: appends wait, so the records read below are exactly those up to it
+            long headSeq;
+            String headHash;
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                headSeq = rs.getLong(1);
+                headHash = rs.getString(2);
+            }
             String prev = GENESIS;
             long expectedSeq = 1;
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_event ORDER BY seq");
@@ -167,13 +176,9 @@ public final class AuditLog {
                     expectedSeq++;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) != expectedSeq - 1 || !rs.getString(2).equals(prev)) {
-                    return Optional.of("the chain head (record " + rs.getLong(1) + ") does not match the last record "
-                            + (expectedSeq - 1) + ": records were removed from the tail or the head was altered");
-                }
+            if (headSeq != expectedSeq - 1 || !headHash.equals(prev)) {
+                return Optional.of("the chain head (record " + headSeq + ") does not match the last record "
+                        + (expectedSeq - 1) + ": records were removed from the tail or the head was altered");
             }
             return Optional.<String>empty();
         });

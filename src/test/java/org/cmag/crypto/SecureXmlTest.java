@@ -91,11 +91,58 @@ class SecureXmlTest {
     }
 
     @Test
-    void xincludeIsNotProcessed() {
-        Document doc = xml.parse(utf8("<a xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
-                + "<xi:include href=\"file:///etc/passwd\" parse=\"text\"/></a>"));
-        Element include = (Element) doc.getDocumentElement().getFirstChild();
-        assertThat(include.getLocalName()).isEqualTo("include");
+    void xincludeIsRefusedAsAForbiddenConstruct() {
+        assertThatThrownBy(() -> xml.parse(utf8("<a xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+                + "<xi:include href=\"file:///etc/passwd\" parse=\"text\"/></a>")))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.XML_FORBIDDEN_CONSTRUCT);
+                    assertThat(e.detail()).contains("XInclude").contains("line 1");
+                    assertThat(e.pointer()).isEqualTo("/a/xi:include");
+                });
+    }
+
+    @Test
+    void eachStructureLimitIsEnforcedAndNamedWithItsLocation() {
+        SecureXml small = new SecureXml(new XmlLimits(4, 10, 3, 12, 20));
+        small.parse(utf8("<a x=\"1\" y=\"2\"><b><c><d>12345678901234567890</d></c></b></a>"));
+        assertLimit(small, "<a><b><c><d><e/></d></c></b></a>", "gateway.xml.max-depth (4)", "/a/b/c/d/e");
+        assertLimit(small, "<a>" + "<b/>".repeat(10) + "</a>", "gateway.xml.max-elements (10)", "/a/b");
+        assertLimit(small, "<a><b p=\"1\" q=\"2\" r=\"3\" s=\"4\"/></a>", "gateway.xml.max-attributes (3)", "/a/b");
+        assertLimit(small, "<a xmlns:p=\"urn:p\" xmlns:q=\"urn:q\" r=\"3\" s=\"4\"/>", "gateway.xml.max-attributes (3)", "/a");
+        assertLimit(small, "<a><abcdefghijklm/></a>", "gateway.xml.max-name-length (12)", "/a/abcdefghijklm");
+        assertLimit(small, "<a><b>123456789012345678901</b></a>", "gateway.xml.max-text-length (20)", "/a/b");
+        assertLimit(small, "<a><b v=\"123456789012345678901\"/></a>", "gateway.xml.max-text-length (20)", "/a/b");
+        // text split by the parser into several chunks (an entity reference) is still one text node
+        assertLimit(small, "<a><b>1234567890&amp;1234567890</b></a>", "gateway.xml.max-text-length (20)", "/a/b");
+    }
+
+    @Test
+    void aMillionNestedElementsFailFastOnTheDepthLimit() {
+        byte[] deep = utf8("<a>".repeat(1_000_000));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> xml.parse(deep)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED));
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
+    void limitsAreConfiguredWithSafeDefaultsAndRefuseNonsense() {
+        org.cmag.config.GatewayConfig config = org.cmag.config.GatewayConfig.load(null, java.util.Map.of(), java.util.Map.of());
+        assertThat(XmlLimits.from(config)).isEqualTo(XmlLimits.DEFAULTS);
+        org.cmag.config.GatewayConfig bad = org.cmag.config.GatewayConfig.load(null, java.util.Map.of(),
+                java.util.Map.of("gateway.xml.max-depth", "0"));
+        assertThatThrownBy(() -> XmlLimits.from(bad)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
+            assertThat(e.detail()).contains("gateway.xml.max-depth");
+        });
+    }
+
+    private static void assertLimit(SecureXml parser, String xmlText, String limit, String pointer) {
+        assertThatThrownBy(() -> parser.parse(utf8(xmlText))).as(xmlText).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+            assertThat(e.detail()).contains("XML limit " + limit).contains("at line 1, column");
+            assertThat(e.pointer()).isEqualTo(pointer);
+        });
     }
 
     @Test

@@ -436,14 +436,42 @@ class XmlSecurityTest {
     }
 
     @Test
-    void keyInfoIsIgnoredForTrust() {
-        // signed by NL, but the KeyInfo claims DE: verification against NL's registered certificate succeeds
+    void keyInfoIsNeverTrustedAndMustNotContradictTheRegisteredCertificate() {
+        // signed by NL, but the KeyInfo claims DE: never used for trust, and refused because it contradicts the registration
         Document doc = message();
         security.sign(doc, nl.signingKey(), deAsPartner.signingCertificate(), SecurityProfile.DEFAULT);
         Document received = overTheWire(doc);
-        security.verify(received, nlAsPartner.signingCertificate(), SecurityProfile.DEFAULT);
+        assertThatThrownBy(() -> security.verify(received, nlAsPartner.signingCertificate(), SecurityProfile.DEFAULT))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.SIGNATURE_INVALID);
+                    assertThat(e.detail()).contains("KeyInfo carries a certificate that is not the registered certificate");
+                });
         assertFails(() -> security.verify(received, deAsPartner.signingCertificate(), SecurityProfile.DEFAULT),
                 ErrorCode.SIGNATURE_INVALID);
+    }
+
+    @Test
+    void aRetrievalMethodInKeyInfoIsRefused() {
+        Document doc = message();
+        security.sign(doc, nl.signingKey(), nl.signingCertificate(), SecurityProfile.DEFAULT);
+        Element keyInfo = (Element) doc.getElementsByTagNameNS(XmlSecurity.DSIG_NS, "KeyInfo").item(0);
+        Element retrieval = doc.createElementNS(XmlSecurity.DSIG_NS, "ds:RetrievalMethod");
+        retrieval.setAttributeNS(null, "URI", "http://attacker.example/key");
+        keyInfo.appendChild(retrieval);
+        Document received = overTheWire(doc);
+        assertFails(() -> security.verify(received, nlAsPartner.signingCertificate(), SecurityProfile.DEFAULT),
+                ErrorCode.SIGNATURE_STRUCTURE);
+    }
+
+    @Test
+    void aJunkCharacterInABase64ValueIsRefusedNotSkipped() {
+        Document doc = message();
+        security.sign(doc, nl.signingKey(), nl.signingCertificate(), SecurityProfile.DEFAULT);
+        Element value = (Element) doc.getElementsByTagNameNS(XmlSecurity.DSIG_NS, "SignatureValue").item(0);
+        value.setTextContent("!" + value.getTextContent());
+        Document received = overTheWire(doc);
+        assertFails(() -> security.verify(received, nlAsPartner.signingCertificate(), SecurityProfile.DEFAULT),
+                ErrorCode.SIGNATURE_STRUCTURE);
     }
 
     @Test

@@ -88,6 +88,32 @@ class PartnerRegistryTest {
     }
 
     @Test
+    void aBillionLaughsAgreementFileFailsCleanlyOnTheAliasLimit() throws IOException {
+        StringBuilder yaml = new StringBuilder(agreement("FR")).append("lol:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        char prev = 'a';
+        for (char c = 'b'; c <= 'j'; c++) {
+            yaml.append("  ").append(c).append(": &").append(c).append(" [");
+            for (int i = 0; i < 9; i++) {
+                yaml.append(i == 0 ? "" : ",").append('*').append(prev);
+            }
+            yaml.append("]\n");
+            prev = c;
+        }
+        write("FR.yaml", yaml.toString());
+        long start = System.nanoTime();
+        GatewayException e = configError(() -> PartnerRegistry.load(dir, "NL", NO_OVERRIDES));
+        assertThat(e.detail()).contains("FR.yaml").contains("not valid YAML").containsIgnoringCase("alias");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anOversizedAgreementFileFailsCleanlyOnTheCodePointLimit() throws IOException {
+        write("FR.yaml", agreement("FR") + "padding: \"" + "x".repeat(PartnerRegistry.MAX_YAML_CODE_POINTS) + "\"\n");
+        GatewayException e = configError(() -> PartnerRegistry.load(dir, "NL", NO_OVERRIDES));
+        assertThat(e.detail()).contains("FR.yaml").contains("not valid YAML");
+    }
+
+    @Test
     void packagedRegistryOfNetherlandsHoldsGermanyButNotItself() {
         PartnerRegistry r = PartnerRegistry.load(null, "NL", NO_OVERRIDES);
         assertThat(r.all()).extracting(Partner::id).containsExactly("DE", "GB");

@@ -570,12 +570,13 @@ public final class XmlSecurity {
             throw new GatewayException(ErrorCode.SIGNATURE_STRUCTURE, "ds:Signature must be a direct child of <"
                     + root.getNodeName() + ">, found inside <" + sigElement.getParentNode().getNodeName() + ">");
         }
-        checkSignatureStructure(sigElement, allowed);
-        checkKeyInfo(sigElement, expectedSigner);
-        checkValidity(expectedSigner);
+        // our side first: a registered certificate that cannot verify this profile at all is our configuration's fault
         PublicKey publicKey = expectedSigner.getPublicKey();
         KeyType.require(publicKey, List.of(allowed.signature().keyType()),
                 "expected signer certificate " + subject(expectedSigner) + " for " + allowed.signature().name());
+        checkSignatureStructure(sigElement, allowed);
+        checkKeyInfo(sigElement, expectedSigner);
+        checkValidity(expectedSigner);
 
         XMLSignature signature;
         try {

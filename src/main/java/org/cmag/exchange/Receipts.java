@@ -46,7 +46,8 @@ public final class Receipts {
         r.setReceivedAt(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
         r.setStatus(ReceiptStatusCode.ACCEPTED);
         Document doc = codec.toDocument(r, xml.newDocument());
-        security.sign(doc, own.signingKey(), own.signingCertificate(), profile);
+        org.cmag.crypto.SigningKey signer = own.signer(clock.instant());
+        security.sign(doc, signer.key(), signer.certificate(), profile);
         return new String(xml.serialize(doc), StandardCharsets.UTF_8);
     }
 
@@ -55,6 +56,12 @@ public final class Receipts {
      * message we sent with the digest we computed.
      */
     public ReceiptType verify(byte[] receiptXml, X509Certificate partnerSigning, SecurityProfile profile,
+            String expectedMessageId, String expectedDigest) {
+        return verify(receiptXml, org.cmag.crypto.SignerCandidates.of(partnerSigning, clock), profile, expectedMessageId, expectedDigest);
+    }
+
+    /** As {@link #verify(byte[], X509Certificate, SecurityProfile, String, String)}, with any of the partner's signing certificates. */
+    public ReceiptType verify(byte[] receiptXml, org.cmag.crypto.SignerCandidates partnerSigning, SecurityProfile profile,
             String expectedMessageId, String expectedDigest) {
         try {
             Document doc = xml.parse(receiptXml);

@@ -2,26 +2,30 @@ package org.cmag.stage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.cmag.crypto.SigningKey;
 import org.cmag.crypto.XmlSecurity;
 import org.cmag.gateway.KeyRing;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.policy.Partner;
 import org.w3c.dom.Document;
 
-/** Stage {@code sign}: enveloped XML Signature over the whole exchange message with our signing key. */
+/** Stage {@code sign}: enveloped XML Signature over the whole exchange message with our newest valid signing key. */
 public final class SignMessage implements Processor {
     private final XmlSecurity security;
     private final KeyRing keys;
+    private final java.time.Clock clock;
 
-    public SignMessage(XmlSecurity security, KeyRing keys) {
+    public SignMessage(XmlSecurity security, KeyRing keys, java.time.Clock clock) {
         this.security = security;
         this.keys = keys;
+        this.clock = clock;
     }
 
     @Override
     public void process(Exchange exchange) {
         Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
         Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        security.sign(doc, keys.own().signingKey(), keys.own().signingCertificate(), partner.security());
+        SigningKey signer = keys.own().signer(clock.instant());
+        security.sign(doc, signer.key(), signer.certificate(), partner.security());
     }
 }

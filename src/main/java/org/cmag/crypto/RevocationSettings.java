@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record RevocationSettings(List<String> crlFiles, boolean distributionPoints, URI ocsp, OnUnavailable onUnavailable) {
     /** Marker URI: take the OCSP responder from the certificate's authority information access extension. */
-    public static final URI OCSP_FROM_AIA = URI.create("aia:");
+    public static final URI OCSP_FROM_AIA = URI.create("urn:cmag:ocsp-from-aia");
 
     /** What to do when the CRL or OCSP source cannot be reached or the CRL is stale. */
     public enum OnUnavailable {

@@ -63,6 +63,7 @@ class PartnerRegistryTest {
                   certificates:
                     signing: %s-signing.crt
                     encryption: %s-encryption.crt
+                  trustAnchors: [ca.crt]
                 handling:
                   confidentialityClass: OFFICIAL
                   onwardTransfer: NONE
@@ -298,7 +299,7 @@ class PartnerRegistryTest {
      * One broken agreement file each: its YAML, the line the error must name, and the field it must name. Lines of the
      * template: partner 1, id 2, agreement 5, validFrom 8, instruments 9 (items at 10 and 13), requestTypes 15,
      * retentionYears 16, channel 17, type 18, security 21, signature 22, digest 23, content 24, certificates 26,
-     * signing 27, encryption 28, handling 29, onwardTransfer 31; anything appended starts at 33.
+     * signing 27, encryption 28, trustAnchors 29, handling 30, onwardTransfer 32; anything appended starts at 34.
      */
     static Stream<Arguments> brokenFiles() {
         String ok = agreement("FR");
@@ -323,11 +324,11 @@ class PartnerRegistryTest {
                         "field agreement.instruments[1].code is missing"),
                 Arguments.of("retention not a number", ok.replace("retentionYears: 4", "retentionYears: four"), 16,
                         "field agreement.retentionYears must be a whole number"),
-                Arguments.of("unknown handling label", ok.replace("onwardTransfer: NONE", "onwardTransfer: ANYONE"), 31,
+                Arguments.of("unknown handling label", ok.replace("onwardTransfer: NONE", "onwardTransfer: ANYONE"), 32,
                         "field handling.onwardTransfer is 'ANYONE'"),
                 Arguments.of("missing encryption certificate", ok.replace("    encryption: FR-encryption.crt\n", ""), 26,
                         "field security.certificates.encryption is missing"),
-                Arguments.of("section is a scalar", ok.replaceAll("(?s)handling:\n.*", "handling: CONFIDENTIAL\n"), 29,
+                Arguments.of("section is a scalar", ok.replaceAll("(?s)handling:\n.*", "handling: CONFIDENTIAL\n"), 30,
                         "field handling.confidentialityClass is missing"),
                 Arguments.of("missing validFrom", ok.replace("  validFrom: 2024-01-01\n", ""), 5, "field agreement.validFrom is missing"),
                 Arguments.of("validFrom not a date", ok.replace("validFrom: 2024-01-01", "validFrom: 2024-13-01"), 8,
@@ -353,15 +354,15 @@ class PartnerRegistryTest {
                 Arguments.of("bad deadline", ok.replace("  retentionYears: 4\n", "  retentionYears: 4\n  deadlines:\n    ENQUIRY: 90 days\n"), 18,
                         "field agreement.deadlines.ENQUIRY is '90 days'"),
                 Arguments.of("field rule with unknown action", ok + "fieldRules:\n  default:\n    - { path: \"Declaration/ID\", action: keep }\n"
-                        + "    - { path: \"Declaration/FunctionCode\", action: shred }\n", 36,
+                        + "    - { path: \"Declaration/FunctionCode\", action: shred }\n", 37,
                         "field fieldRules.default[1].action 'shred' is not one of"),
-                Arguments.of("field rule for an unknown request type", ok + "fieldRules:\n  default: []\n  GOSSIP: []\n", 35,
+                Arguments.of("field rule for an unknown request type", ok + "fieldRules:\n  default: []\n  GOSSIP: []\n", 36,
                         "field fieldRules.GOSSIP is not a request type"),
                 Arguments.of("not a mapping", "- DE\n- NL\n", 1, "expected a mapping at the top level"),
                 Arguments.of("empty file", "", 1, "expected a mapping at the top level"),
                 Arguments.of("not valid YAML", ok.replace("requestTypes: [INFORMATION, ENQUIRY]", "requestTypes: [INFORMATION"), 16,
                         "not valid YAML"),
-                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", 33, "not valid YAML"));
+                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", 34, "not valid YAML"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -40,9 +40,14 @@ final class Sealing {
 
     /** Signs with NL's key and encrypts the body for DE, returning the sealed document. */
     Document seal(ExchangeMessageType message) {
+        return seal(message, nl.keys().own().signingKey(), nl.keys().own().signingCertificate());
+    }
+
+    /** Signs with the given key (its certificate referenced in KeyInfo) and encrypts the body for DE. */
+    Document seal(ExchangeMessageType message, java.security.PrivateKey key, java.security.cert.X509Certificate certificate) {
         Partner de = nl.registry().find("DE").orElseThrow();
         Document doc = codec.toDocument(message, xml.newDocument());
-        security.sign(doc, nl.keys().own().signingKey(), nl.keys().own().signingCertificate(), de.security());
+        security.sign(doc, key, certificate, de.security());
         Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
         security.encrypt(doc, body, nl.keys().partner("DE").encryptionCertificate(), de.security());
         return doc;

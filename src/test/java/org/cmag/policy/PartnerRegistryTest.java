@@ -301,6 +301,32 @@ class PartnerRegistryTest {
      * retentionYears 16, channel 17, type 18, security 21, signature 22, digest 23, content 24, certificates 26,
      * signing 27, encryption 28, trustAnchors 29, handling 30, onwardTransfer 32; anything appended starts at 34.
      */
+    @Test
+    void readsRotatedCertificatesTrustAnchorsAndRevocationSettings() throws IOException {
+        Path file = write("FR.yaml", agreement("FR").replace("signing: FR-signing.crt",
+                "signing: [ FR-signing-2026.crt, { alias: FR-signing-2027.crt, sha256: \"" + "ab".repeat(32) + "\" } ]")
+                .replace("  trustAnchors: [ca.crt]\n", "  trustAnchors: [FR-root.crt, { alias: FR-ca2.crt }]\n  revocation:\n"
+                        + "    crls: [FR-root.crl]\n    distributionPoints: false\n    ocsp: http://ocsp.example:8080/fr\n"
+                        + "    onUnavailable: accept-with-warning\n"));
+        Partner p = PartnerRegistry.load(dir, "NL", NO_OVERRIDES).require("FR", ErrorCode.UNKNOWN_PARTNER);
+        assertThat(p.signingCertificates()).extracting(Partner.CertificateRef::alias).containsExactly("FR-signing-2026.crt", "FR-signing-2027.crt");
+        assertThat(p.signingCertificates().get(1).sha256()).isEqualTo("ab".repeat(32));
+        assertThat(p.signingCertificates().get(1).field()).isEqualTo("security.certificates.signing[1]");
+        assertThat(p.signingCertificate().alias()).isEqualTo("FR-signing-2026.crt");
+        assertThat(p.trustAnchors()).extracting(Partner.CertificateRef::alias).containsExactly("FR-root.crt", "FR-ca2.crt");
+        assertThat(p.revocation()).isEqualTo(new org.cmag.crypto.RevocationSettings(java.util.List.of("FR-root.crl"), false,
+                java.net.URI.create("http://ocsp.example:8080/fr"), org.cmag.crypto.RevocationSettings.OnUnavailable.ACCEPT_WITH_WARNING));
+        assertThat(file).exists();
+        Partner defaults = PartnerRegistry.load(write2("FR2", agreement("FR")), "NL", NO_OVERRIDES).require("FR", ErrorCode.UNKNOWN_PARTNER);
+        assertThat(defaults.revocation()).isEqualTo(org.cmag.crypto.RevocationSettings.DEFAULT);
+    }
+
+    private Path write2(String sub, String yaml) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(sub));
+        Files.writeString(d.resolve("FR.yaml"), yaml, StandardCharsets.UTF_8);
+        return d;
+    }
+
     static Stream<Arguments> brokenFiles() {
         String ok = agreement("FR");
         String messageTypes = "  retentionYears: 4\n  messageTypes:\n    outbound: [AssistanceRequest, Gossip]\n    inbound: [FinalResponse]\n";
@@ -362,7 +388,26 @@ class PartnerRegistryTest {
                 Arguments.of("empty file", "", 1, "expected a mapping at the top level"),
                 Arguments.of("not valid YAML", ok.replace("requestTypes: [INFORMATION, ENQUIRY]", "requestTypes: [INFORMATION"), 16,
                         "not valid YAML"),
-                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", 34, "not valid YAML"));
+                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", 34, "not valid YAML"),
+                Arguments.of("missing trust anchors", ok.replace("  trustAnchors: [ca.crt]\n", ""), 21,
+                        "field security.trustAnchors is missing"),
+                Arguments.of("empty certificate list", ok.replace("signing: FR-signing.crt", "signing: []"), 27,
+                        "field security.certificates.signing must name at least one certificate"),
+                Arguments.of("rotated certificate without alias", ok.replace("signing: FR-signing.crt",
+                        "signing:\n      - FR-signing.crt\n      - { sha256: \"ab\" }"), 29, "field security.certificates.signing[1].alias is missing"),
+                Arguments.of("certificate listed twice", ok.replace("signing: FR-signing.crt", "signing: [FR-a.crt, FR-a.crt]"), 27,
+                        "field security.certificates.signing[1] names 'FR-a.crt' twice"),
+                Arguments.of("unknown revocation setting", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    crl: [x.crl]\n"), 31, "field security.revocation.crl is not a revocation setting"),
+                Arguments.of("bad onUnavailable", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    onUnavailable: ignore\n"), 31,
+                        "field security.revocation.onUnavailable is 'ignore'; allowed: fail, accept-with-warning"),
+                Arguments.of("bad OCSP responder", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    ocsp: ldap://x\n"), 31,
+                        "field security.revocation.ocsp is 'ldap://x'; allowed: none, aia or an http(s) responder URL"),
+                Arguments.of("CRL is a path", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    crls: [../x.crl]\n"), 31,
+                        "field security.revocation.crls[0] '../x.crl' must be a CRL file name"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -24,6 +24,8 @@ public final class Cli {
               purge           remove stored payloads and register rows past their retention date
               held list|show|release|reject
                               messages held for manual release (personal data in free text)
+              keys list|import|export|generate-dev-pki|issue-dev|revoke-dev
+                              the key ring: certificates, trust anchors, development PKI
               policy check    validate agreement files offline
               policy explain  what would leave the country for a declaration, partner and request type
               message seal    sign and encrypt an exchange message with the development keys
@@ -69,6 +71,7 @@ public final class Cli {
                 case "case" -> new CaseCommand(out).run(rest);
                 case "held" -> new HeldCommand(out).run(rest);
                 case "policy" -> new PolicyCommand(out).run(rest);
+                case "keys" -> new KeysCommand(out).run(rest);
                 case "consent" -> new ConsentCommand(out).run(rest);
                 case "purge" -> new PurgeCommand(out).run(rest);
                 default -> {

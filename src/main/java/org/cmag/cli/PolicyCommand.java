@@ -37,8 +37,9 @@ final class PolicyCommand {
             check    validates every agreement file in DIR (default: the packaged policies/partners) as the gateway
                      does at start-up; exit 0 when all are valid, 2 with the file, line and field of the first error.
                      Warns about an agreement that expires within 30 days or has expired.
-              --certificates PKI-DIR   also checks each certificate alias exists in PKI-DIR and matches its pinned
-                     sha256, as the gateway does at start-up (without it, certificates are checked for syntax only)
+              --certificates PKI-DIR   also checks the certificates in PKI-DIR as the gateway does at start-up: each
+                     alias exists and matches its pinned sha256, chains to the partner's trust anchors and has a
+                     revocation source (without it, certificates are checked for syntax only)
             explain  shows what would leave the country if the declaration in FILE were sent to the partner with a
                      request of this type: every data element with its action (keep, drop, mask, pseudonymise,
                      generalise) and the rule that decided it, then the resulting payload. The pseudonyms shown are

@@ -57,6 +57,7 @@ import org.cmag.error.GatewayException;
  * Development PKI, generated on first start into a directory that must never be committed:
  * <ul>
  *   <li>{@code ca.p12} (entry {@value #CA_ALIAS}) and {@code ca.crt}: a self-signed RSA-2048 CA, 10 years;</li>
+ *   <li>{@code ca.crl}: the CA's CRL (PEM), reissued when it is less than 30 days from its nextUpdate (one year);</li>
  *   <li>per authority id: {@code <ID>.p12} with one signing key of every {@link KeyType} (entries
  *       {@code signing} = RSA-2048, {@code signing-ec-p256}, {@code signing-ec-p384}, {@code signing-ed25519}) and
  *       one encryption key of every kind that can receive content keys ({@code encryption} = RSA-2048,
@@ -181,6 +182,13 @@ public final class DevPki {
                 ca = createCa(caStore);
             }
             exportPemIfMissing(caStore, CA_ALIAS, dir.resolve("ca.crt"));
+            Path crl = dir.resolve(DevCertificates.CA_CRL);
+            if (crlDue(crl)) {
+                if (ca == null) {
+                    ca = loadCa(caStore);
+                }
+                writeCrl(crl, ca);
+            }
             for (String id : ids) {
                 Path store = dir.resolve(id + ".p12");
                 KeyStore existing = Files.exists(store) ? KeyStores.loadPkcs12(store, storePassword) : null;
@@ -223,6 +231,40 @@ public final class DevPki {
             } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
                 throw new GatewayException(ErrorCode.KEY_MATERIAL,
                         "Development CA " + caStore + " cannot be created: " + e.getMessage(), null, e);
+            }
+        }
+
+        /** The CA's CRL is (re)issued when missing or when its nextUpdate is less than 30 days away. */
+        private boolean crlDue(Path crl) {
+            if (!Files.exists(crl)) {
+                return true;
+            }
+            try {
+                java.security.cert.X509CRL current = RevocationChecker.readCrl(crl);
+                return current.getNextUpdate() == null
+                        || current.getNextUpdate().toInstant().isBefore(clock.instant().plus(Duration.ofDays(30)));
+            } catch (IOException | GeneralSecurityException e) {
+                return true;
+            }
+        }
+
+        /** The CA's CRL, keeping the serials the previous one revoked; nextUpdate one year on. */
+        private void writeCrl(Path crl, Issuer ca) {
+            java.util.Map<BigInteger, Instant> revoked = Files.exists(crl) ? safeRevoked(crl) : new java.util.LinkedHashMap<>();
+            java.security.cert.X509CRL issued = DevCertificates.crl(new DevCertificates.Issued(ca.privateKey, ca.certificate), notBefore(),
+                    clock.instant().plus(Duration.ofDays(365)), revoked);
+            try {
+                writeAtomically(crl, DevCertificates.pem("X509 CRL", issued.getEncoded()));
+            } catch (GeneralSecurityException e) {
+                throw new GatewayException(ErrorCode.KEY_MATERIAL, "CRL " + crl + " cannot be written: " + e.getMessage(), null, e);
+            }
+        }
+
+        private java.util.Map<BigInteger, Instant> safeRevoked(Path crl) {
+            try {
+                return DevCertificates.revokedIn(crl);
+            } catch (GatewayException e) {
+                return new java.util.LinkedHashMap<>();
             }
         }
 

@@ -2,8 +2,12 @@ package org.cmag.crypto;
 
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,11 +16,16 @@ import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 
 /**
- * This gateway's own key pairs, by kind: signing keys (one per {@link KeyType}) and keys for receiving
- * encrypted content (RSA for RSA-OAEP, EC for ECDH-ES). Which one is used towards a partner follows from the
- * algorithms its agreement names.
+ * This gateway's own key pairs, by kind: signing keys and keys for receiving encrypted content (RSA for RSA-OAEP, EC
+ * for ECDH-ES). Which kind is used towards a partner follows from the algorithms its agreement names. A kind may have
+ * several signing keys (key rotation: overlapping certificates, keystore entries {@code signing-*}); the newest one
+ * valid now signs ({@link #signer(SignatureAlgorithm, Instant)}).
+ *
+ * @param signing the main signing entry per kind (the kind's own alias, e.g. {@code signing-ec-p256}, else the first)
+ * @param encryption the encryption entry per kind
+ * @param signingKeys every signing entry, rotated ones included
  */
-public record OwnKeys(Map<KeyType, Entry> signing, Map<KeyType, Entry> encryption) {
+public record OwnKeys(Map<KeyType, Entry> signing, Map<KeyType, Entry> encryption, List<SigningKey> signingKeys) {
 
     /** One private key with its certificate, as found under {@code alias} in the keystore. */
     public record Entry(String alias, PrivateKey key, X509Certificate certificate) {
@@ -41,6 +50,15 @@ public record OwnKeys(Map<KeyType, Entry> signing, Map<KeyType, Entry> encryptio
         }
         signing = Collections.unmodifiableMap(new EnumMap<>(signing));
         encryption = Collections.unmodifiableMap(new EnumMap<>(encryption));
+        signingKeys = List.copyOf(signingKeys);
+        if (signingKeys.isEmpty()) {
+            signingKeys = signing.values().stream().map(e -> new SigningKey(e.alias(), e.key(), e.certificate())).toList();
+        }
+    }
+
+    /** One signing key per kind, no rotation. */
+    public OwnKeys(Map<KeyType, Entry> signing, Map<KeyType, Entry> encryption) {
+        this(signing, encryption, List.of());
     }
 
     /** RSA signing and encryption keys only (the keystore layout before EC keys existed). */
@@ -50,14 +68,32 @@ public record OwnKeys(Map<KeyType, Entry> signing, Map<KeyType, Entry> encryptio
                 Map.of(KeyType.RSA, new Entry(KeyStores.ENCRYPTION_ALIAS, encryptionKey, encryptionCertificate)));
     }
 
-    /** Our key for signing with {@code algorithm}; KEY_MATERIAL naming the keystore alias when we have none. */
-    public Entry signingFor(SignatureAlgorithm algorithm) {
-        Entry e = signing.get(algorithm.keyType());
-        if (e == null) {
-            throw new GatewayException(ErrorCode.KEY_MATERIAL, "No " + algorithm.keyType().label() + " signing key (keystore entry '"
-                    + algorithm.keyType().signingAlias() + "') for " + algorithm.name() + "; have " + signing.keySet());
+    /**
+     * The key to sign with {@code algorithm} at {@code now}: of our signing keys of the kind it needs whose certificate
+     * is valid now, the one with the latest notBefore (the newest).
+     *
+     * @throws GatewayException KEY_MATERIAL when we have no such key, or none valid now
+     */
+    public SigningKey signer(SignatureAlgorithm algorithm, Instant now) {
+        KeyType kind = algorithm.keyType();
+        List<SigningKey> ofKind = signingKeys.stream().filter(k -> KeyType.of(k.certificate().getPublicKey()).orElse(null) == kind).toList();
+        if (ofKind.isEmpty()) {
+            throw new GatewayException(ErrorCode.KEY_MATERIAL, "No " + kind.label() + " signing key (keystore entry '"
+                    + kind.signingAlias() + "') for " + algorithm.name() + "; have " + signing.keySet());
         }
-        return e;
+        Date at = Date.from(now);
+        return ofKind.stream()
+                .filter(k -> !at.before(k.certificate().getNotBefore()) && !at.after(k.certificate().getNotAfter()))
+                .max(Comparator.comparing((SigningKey k) -> k.certificate().getNotBefore()))
+                .orElseThrow(() -> new GatewayException(ErrorCode.KEY_MATERIAL, "None of this gateway's " + ofKind.size() + " "
+                        + kind.label() + " signing certificate(s) is valid at " + now + ": " + ofKind.stream()
+                                .map(k -> k.alias() + " valid " + k.certificate().getNotBefore().toInstant() + " to "
+                                        + k.certificate().getNotAfter().toInstant()).toList()));
+    }
+
+    /** The RSA key to sign with at {@code now} (the default profile's kind); see {@link #signer(SignatureAlgorithm, Instant)}. */
+    public SigningKey signer(Instant now) {
+        return signer(SignatureAlgorithm.RSA_SHA256, now);
     }
 
     /** Our key for receiving content keys sent with {@code transport}; KEY_MATERIAL when we have none. */

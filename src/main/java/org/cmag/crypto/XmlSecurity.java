@@ -5,12 +5,9 @@ import java.security.Key;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +21,7 @@ import org.apache.xml.security.encryption.params.ConcatKDFParams;
 import org.apache.xml.security.encryption.params.KeyAgreementParameters;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.keys.KeyInfo;
+import org.apache.xml.security.keys.content.X509Data;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
 import org.cmag.error.ErrorCode;
@@ -79,13 +77,14 @@ public final class XmlSecurity {
     /**
      * Signs the whole document with an enveloped XML Signature: one Reference URI="" with the transforms
      * enveloped-signature and exclusive c14n, SignedInfo canonicalized with exclusive c14n. The
-     * {@code ds:Signature} becomes the last child of the document element; its KeyInfo carries {@code cert}
-     * for information only (receivers verify against their registered certificate).
+     * {@code ds:Signature} becomes the last child of the document element; its KeyInfo carries the
+     * X509IssuerSerial and the certificate of {@code cert} as a hint only (receivers select among their
+     * registered certificates by it and verify against the registered one).
      */
     public void sign(Document doc, OwnKeys own, SecurityProfile p) {
         Objects.requireNonNull(own, "own");
         Objects.requireNonNull(p, "profile");
-        OwnKeys.Entry signer = own.signingFor(p.signature());
+        SigningKey signer = own.signer(p.signature(), clock.instant());
         sign(doc, signer.key(), signer.certificate(), p);
     }
 
@@ -113,7 +112,12 @@ public final class XmlSecurity {
             transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
             transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
             signature.addDocument("", transforms, p.digest().uri());
-            signature.addKeyInfo(cert);
+            // the receiver selects among our registered certificates by issuer and serial (key rotation); it never
+            // trusts the certificate carried here
+            X509Data x509 = new X509Data(doc);
+            x509.addIssuerSerial(cert.getIssuerX500Principal().getName(), cert.getSerialNumber());
+            x509.addCertificate(cert);
+            signature.getKeyInfo().add(x509);
             signature.sign(key);
         } catch (XMLSecurityException | RuntimeException e) {
             if (sigElement != null && sigElement.getParentNode() == root) {
@@ -555,8 +559,51 @@ public final class XmlSecurity {
         Objects.requireNonNull(doc, "doc");
         Objects.requireNonNull(expectedSigner, "expectedSigner");
         Objects.requireNonNull(allowed, "profile");
-        Element root = requireRoot(doc, ErrorCode.SIGNATURE_MISSING);
+        Element sigElement = signatureElement(doc, allowed);
+        checkValidity(expectedSigner);
+        return checkSignatureValue(doc.getDocumentElement(), sigElement, expectedSigner, allowed);
+    }
 
+    /**
+     * Verifies the one enveloped signature of the document against one of the partner's registered signing
+     * certificates and returns the document element. The signature's KeyInfo (X509IssuerSerial, X509SKI or
+     * X509Certificate) only selects among {@code signers}: a reference to an unregistered certificate is
+     * {@code certificate_untrusted}. Without a reference every registered certificate is tried, newest first. The
+     * certificate that verifies is then checked by {@code signers} (dates, path, revocation).
+     */
+    public Element verify(Document doc, SignerCandidates signers, SecurityProfile allowed) {
+        Objects.requireNonNull(doc, "doc");
+        Objects.requireNonNull(signers, "signers");
+        Objects.requireNonNull(allowed, "profile");
+        Element sigElement = signatureElement(doc, allowed);
+        Element root = doc.getDocumentElement();
+        KeyInfoHints hints = KeyInfoHints.of(sigElement);
+        if (!hints.isEmpty()) {
+            X509Certificate named = hints.select(signers.registered());
+            signers.check(named);
+            return checkSignatureValue(root, sigElement, named, allowed);
+        }
+        GatewayException failure = null;
+        for (X509Certificate candidate : signers.registered()) {
+            Element verified;
+            try {
+                verified = checkSignatureValue(root, sigElement, candidate, allowed);
+            } catch (GatewayException e) {
+                if (e.errorCode() != ErrorCode.SIGNATURE_INVALID) {
+                    throw e;
+                }
+                failure = failure == null ? e : failure;
+                continue;
+            }
+            signers.check(candidate);
+            return verified;
+        }
+        throw failure != null ? failure : new GatewayException(ErrorCode.SIGNATURE_INVALID, "No registered signing certificate");
+    }
+
+    /** The document's one ds:Signature, a direct child of the document element, with the allowed structure. */
+    private static Element signatureElement(Document doc, SecurityProfile allowed) {
+        Element root = requireRoot(doc, ErrorCode.SIGNATURE_MISSING);
         NodeList all = doc.getElementsByTagNameNS(DSIG_NS, "Signature");
         if (all.getLength() == 0) {
             throw new GatewayException(ErrorCode.SIGNATURE_MISSING, "<" + root.getNodeName() + "> carries no ds:Signature");
@@ -570,13 +617,16 @@ public final class XmlSecurity {
             throw new GatewayException(ErrorCode.SIGNATURE_STRUCTURE, "ds:Signature must be a direct child of <"
                     + root.getNodeName() + ">, found inside <" + sigElement.getParentNode().getNodeName() + ">");
         }
+        checkSignatureStructure(sigElement, allowed);
+        return sigElement;
+    }
+
+    private Element checkSignatureValue(Element root, Element sigElement, X509Certificate expectedSigner, SecurityProfile allowed) {
         // our side first: a registered certificate that cannot verify this profile at all is our configuration's fault
         PublicKey publicKey = expectedSigner.getPublicKey();
         KeyType.require(publicKey, List.of(allowed.signature().keyType()),
                 "expected signer certificate " + subject(expectedSigner) + " for " + allowed.signature().name());
-        checkSignatureStructure(sigElement, allowed);
         checkKeyInfo(sigElement, expectedSigner);
-        checkValidity(expectedSigner);
 
         XMLSignature signature;
         try {
@@ -742,16 +792,7 @@ public final class XmlSecurity {
     }
 
     private void checkValidity(X509Certificate cert) {
-        Date now = Date.from(clock.instant());
-        try {
-            cert.checkValidity(now);
-        } catch (CertificateExpiredException e) {
-            throw new GatewayException(ErrorCode.CERTIFICATE_EXPIRED, "The signer certificate " + subject(cert)
-                    + " expired at " + cert.getNotAfter().toInstant() + " (now " + now.toInstant() + ")", null, e);
-        } catch (CertificateNotYetValidException e) {
-            throw new GatewayException(ErrorCode.CERTIFICATE_EXPIRED, "The signer certificate " + subject(cert)
-                    + " is not valid before " + cert.getNotBefore().toInstant() + " (now " + now.toInstant() + ")", null, e);
-        }
+        CertificateValidator.checkDates(cert, "signer certificate", clock.instant());
     }
 
     // ------------------------------------------------------------------------------------------ helpers

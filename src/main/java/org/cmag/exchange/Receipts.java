@@ -56,6 +56,12 @@ public final class Receipts {
      */
     public ReceiptType verify(byte[] receiptXml, X509Certificate partnerSigning, SecurityProfile profile,
             String expectedMessageId, String expectedDigest) {
+        return verify(receiptXml, org.cmag.crypto.SignerCandidates.of(partnerSigning, clock), profile, expectedMessageId, expectedDigest);
+    }
+
+    /** As {@link #verify(byte[], X509Certificate, SecurityProfile, String, String)}, with any of the partner's signing certificates. */
+    public ReceiptType verify(byte[] receiptXml, org.cmag.crypto.SignerCandidates partnerSigning, SecurityProfile profile,
+            String expectedMessageId, String expectedDigest) {
         try {
             Document doc = xml.parse(receiptXml);
             ReceiptType r = codec.readReceipt(security.verify(doc, partnerSigning, profile));

@@ -16,7 +16,9 @@ import org.apache.camel.main.Main;
 import org.cmag.cases.CaseStateMachine;
 import org.cmag.cases.CaseStore;
 import org.cmag.config.GatewayConfig;
+import org.cmag.crypto.CertificateValidator;
 import org.cmag.crypto.DevPki;
+import org.cmag.crypto.RevocationChecker;
 import org.cmag.crypto.KeyStores;
 import org.cmag.crypto.OwnKeys;
 import org.cmag.crypto.PartnerCertificates;
@@ -59,6 +61,7 @@ import org.cmag.stage.ValidateMessage;
 import org.cmag.stage.ValidateNationalRequest;
 import org.cmag.stage.VerifySignature;
 import org.cmag.stage.VerifyReceipt;
+import org.cmag.store.AuditEvent;
 import org.cmag.store.AuditLog;
 import org.cmag.store.Database;
 import org.cmag.store.InboundStore;
@@ -74,6 +77,7 @@ import org.cmag.wco.WcoPaths;
  * ports and keys.
  */
 public final class Gateway implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
     private final GatewayConfig config;
     private final Main main;
     private final Broker broker;
@@ -112,6 +116,10 @@ public final class Gateway implements AutoCloseable {
                 config.getOptional("gateway.policies.dir") == null ? null : Path.of(config.get("gateway.policies.dir")), ownId,
                 config::getOptional);
         KeyRing keys = loadKeys(config, registry, clock);
+        CertificateExpiry.Report expiry = CertificateExpiry.check(ownId, keys, clock.instant(), expiryWarningDays(config));
+        expiry.warnings().forEach(w -> LOG.warn("Gateway {}: certificate warning: {}", ownId, w));
+        expiry.errors().forEach(e -> LOG.error("Gateway {}: certificate error: {}", ownId, e));
+        keys.own().signer(clock.instant()); // fail closed: a gateway that cannot sign does not start
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -130,6 +138,12 @@ public final class Gateway implements AutoCloseable {
             CaseStore cases = new CaseStore(database, audit, new CaseStateMachine());
             SecureXml xml = new SecureXml(org.cmag.crypto.XmlLimits.from(config));
             XmlSecurity security = new XmlSecurity(xml, clock);
+            CertificateValidator validator = new CertificateValidator(new RevocationChecker(config.getPath("gateway.pki.dir"), clock,
+                    Duration.ofSeconds(config.getLong("gateway.pki.revocation.timeout-seconds")),
+                    Duration.ofSeconds(config.getLong("gateway.pki.revocation.recheck-seconds")),
+                    (partnerId, cert, reason) -> audit.append(AuditEvent.ok("revocation-soft-fail", "gateway", partnerId, null, null,
+                            "certificate '" + cert.getSubjectX500Principal().getName() + "' (serial " + cert.getSerialNumber().toString(16)
+                                    + ") used without a revocation answer (onUnavailable: accept-with-warning): " + reason))), clock);
             ExchangeCodec codec = new ExchangeCodec();
             Receipts receipts = new Receipts(security, codec, xml, clock);
             int maxBytes = config.getInt("gateway.max-message-bytes");
@@ -156,7 +170,8 @@ public final class Gateway implements AutoCloseable {
                     new org.cmag.policy.Minimiser(wcoPaths, ("policy-explain-preview-key-" + ownId).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     xml));
             main.bind("checkOutboundAgreement", new org.cmag.stage.CheckOutboundAgreement(clock));
-            main.bind("signMessage", new SignMessage(security, keys));
+            main.bind("selectRecipientCertificate", new org.cmag.stage.SelectRecipientCertificate(keys, validator));
+            main.bind("signMessage", new SignMessage(security, keys, clock));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));
             main.bind("enqueueFailed", new EnqueueFailed(outbound));
@@ -164,14 +179,14 @@ public final class Gateway implements AutoCloseable {
             main.bind("prepareDelivery", new PrepareDelivery(registry));
             main.bind("soapPayloads", new SoapPayloads(xml));
             main.bind("checkPartnerResponse", new CheckPartnerResponse());
-            main.bind("verifyReceipt", new VerifyReceipt(receipts, keys));
+            main.bind("verifyReceipt", new VerifyReceipt(receipts, keys, validator));
             main.bind("recordReceipt", new RecordReceipt(outbound, cases, clock));
             main.bind("deliveryFailed", new DeliveryFailed(outbound));
             main.bind("acceptInbound", new AcceptInbound(xml, registry, ownId, maxBytes));
             main.bind("lookupReceipt", new LookupReceipt(inbound));
             main.bind("issueReceipt", new IssueReceipt(receipts, inbound, registry, keys, ownId, country, clock));
             main.bind("decryptPayload", new DecryptPayload(security, xml, registry, keys));
-            main.bind("verifySignature", new VerifySignature(security, keys));
+            main.bind("verifySignature", new VerifySignature(security, keys, validator));
             main.bind("validateMessage", new ValidateMessage(codec, ownId, clock,
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-age-seconds")),
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-skew-seconds"))));
@@ -195,7 +210,7 @@ public final class Gateway implements AutoCloseable {
                     clock);
             main.bind("automaticReplies", replies);
             main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, registry, protocol, replies, clock));
-            main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry));
+            main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry, keys, clock, expiryWarningDays(config)));
             org.cmag.store.ReceivedDataRegister register = new org.cmag.store.ReceivedDataRegister(database, audit);
             main.bind("registerReceivedData", new org.cmag.stage.RegisterReceivedData(register, clock));
             main.bind("recordConsentDecision", new org.cmag.stage.RecordConsentDecision(register, clock));
@@ -342,11 +357,20 @@ public final class Gateway implements AutoCloseable {
         OwnKeys own = KeyStores.loadOwn(keystore, password);
         Map<String, PartnerCertificates> partners = new HashMap<>();
         for (Partner p : registry.all()) {
-            PartnerCertificates certs = KeyRing.partnerCertificates(p, pki);
+            PartnerCertificates certs = KeyRing.partnerCertificates(p, pki, clock.instant());
             AgreementKeys.check(p, certs, own, keystore.toString());
             partners.put(p.id(), certs);
         }
         return new KeyRing(own, Map.copyOf(partners));
+    }
+
+    /** {@code gateway.pki.expiry-warning-days}: certificates expiring within this many days are reported (at least 1). */
+    static int expiryWarningDays(GatewayConfig config) {
+        int days = config.getInt("gateway.pki.expiry-warning-days");
+        if (days < 1) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key gateway.pki.expiry-warning-days must be at least 1, not " + days);
+        }
+        return days;
     }
 
     private static void createDirectories(Path dir) {

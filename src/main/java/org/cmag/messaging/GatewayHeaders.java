@@ -24,6 +24,8 @@ public final class GatewayHeaders {
     public static final String DOCUMENT = "GwDocument";
     /** Exchange property: the raw received message text. */
     public static final String RAW = "GwRaw";
+    /** Exchange property: the partner encryption certificate chosen by select-recipient-certificate. */
+    public static final String RECIPIENT_CERTIFICATE = "GwRecipientCertificate";
     /** Artemis duplicate-detection header: the broker drops a second message with the same value. */
     public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
 }

@@ -13,6 +13,10 @@ import org.cmag.crypto.SecurityProfile;
  * @param validUntil last day (UTC) the agreement is in force; null when open-ended
  * @param outboundMessageTypes exchange message types (header codes, e.g. ASSISTANCE_REQUEST) we may send to the partner
  * @param inboundMessageTypes exchange message types we accept from the partner
+ * @param signingCertificates the partner's signing certificates (several during a key rotation)
+ * @param encryptionCertificates the partner's encryption certificates (several during a key rotation)
+ * @param trustAnchors the CA certificates every partner certificate must chain to
+ * @param revocation how the partner's certificates are checked for revocation
  */
 public record Partner(
         String id,
@@ -38,8 +42,10 @@ public record Partner(
         String restEndpoint,
         String soapEndpoint,
         SecurityProfile security,
-        CertificateRef signingCertificate,
-        CertificateRef encryptionCertificate,
+        List<CertificateRef> signingCertificates,
+        List<CertificateRef> encryptionCertificates,
+        List<CertificateRef> trustAnchors,
+        org.cmag.crypto.RevocationSettings revocation,
         Handling handling) {
 
     /** Exchange channel to the partner. */
@@ -88,14 +94,24 @@ public record Partner(
         return fieldRules.forMessage(requestType, purposeCode);
     }
 
-    /** The alias of the partner's signing certificate in the key ring. */
-    public String signingCertificateFile() {
-        return signingCertificate.alias();
+    /** The first (or only) signing certificate named by the agreement. */
+    public CertificateRef signingCertificate() {
+        return signingCertificates.get(0);
     }
 
-    /** The alias of the partner's encryption certificate in the key ring. */
+    /** The first (or only) encryption certificate named by the agreement. */
+    public CertificateRef encryptionCertificate() {
+        return encryptionCertificates.get(0);
+    }
+
+    /** The alias of the partner's (first) signing certificate in the key ring. */
+    public String signingCertificateFile() {
+        return signingCertificate().alias();
+    }
+
+    /** The alias of the partner's (first) encryption certificate in the key ring. */
     public String encryptionCertificateFile() {
-        return encryptionCertificate.alias();
+        return encryptionCertificate().alias();
     }
 
     /** Whether the agreement is in force on {@code day} (validFrom and validUntil inclusive). */

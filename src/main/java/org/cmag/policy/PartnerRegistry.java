@@ -253,7 +253,8 @@ public final class PartnerRegistry {
         return new Compiled(new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
                 f.text("agreement.version"), validFrom, validUntil, outboundTypes, inboundTypes, sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
                 f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, Map.copyOf(purposes), fieldRules, freeText, channel, rest, soap, profile,
-                certificate(f, "security.certificates.signing"), certificate(f, "security.certificates.encryption"), handling), file);
+                certificates(f, "security.certificates.signing"), certificates(f, "security.certificates.encryption"),
+                trustAnchors(f), revocation(f), handling), file);
     }
 
     /**
@@ -291,9 +292,107 @@ public final class PartnerRegistry {
         return Set.copyOf(codes);
     }
 
-    /** {@code ALIAS} or {@code {alias: ALIAS, sha256: FINGERPRINT}} (hex, colons and case ignored). */
-    private static Partner.CertificateRef certificate(Fields f, String path) {
+    /** One certificate reference, or a list of them (key rotation: several certificates with overlapping validity). */
+    private static List<Partner.CertificateRef> certificates(Fields f, String path) {
         Object raw = f.raw(path);
+        if (raw instanceof List<?> items) {
+            if (items.isEmpty()) {
+                throw f.file().error(path, "must name at least one certificate");
+            }
+            List<Partner.CertificateRef> refs = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Partner.CertificateRef ref = certificate(f, path + "[" + i + "]", items.get(i));
+                if (refs.stream().anyMatch(r -> r.alias().equals(ref.alias()))) {
+                    throw f.file().error(path + "[" + i + "]", "names '" + ref.alias() + "' twice");
+                }
+                refs.add(ref);
+            }
+            return List.copyOf(refs);
+        }
+        return List.of(certificate(f, path));
+    }
+
+    /** {@code security.trustAnchors}: the CA certificates (aliases, optionally pinned) the partner's certificates chain to. */
+    private static List<Partner.CertificateRef> trustAnchors(Fields f) {
+        String path = "security.trustAnchors";
+        if (f.raw(path) == null) {
+            throw f.file().error(path, "is missing: name the CA certificate(s) the partner's certificates must chain to, "
+                    + "e.g. trustAnchors: [ca.crt]");
+        }
+        return certificates(f, path);
+    }
+
+    /**
+     * {@code security.revocation}: {@code crls} (CRL files in the PKI directory), {@code distributionPoints} (use the
+     * certificates' CRL distribution points, default true), {@code ocsp} ({@code none}, {@code aia} or a responder URL;
+     * default none) and {@code onUnavailable} ({@code fail}, the default, or {@code accept-with-warning}).
+     */
+    private static org.cmag.crypto.RevocationSettings revocation(Fields f) {
+        String path = "security.revocation";
+        Object raw = f.raw(path);
+        if (raw == null) {
+            return org.cmag.crypto.RevocationSettings.DEFAULT;
+        }
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw f.file().error(path, "must be a mapping (crls, distributionPoints, ocsp, onUnavailable)");
+        }
+        for (Object k : m.keySet()) {
+            if (!Set.of("crls", "distributionPoints", "ocsp", "onUnavailable").contains(String.valueOf(k))) {
+                throw f.file().error(path + "." + k, "is not a revocation setting (crls, distributionPoints, ocsp, onUnavailable)");
+            }
+        }
+        List<String> crls = new ArrayList<>();
+        int i = 0;
+        for (Object o : f.optionalList(path + ".crls")) {
+            String name = String.valueOf(o).trim();
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+                throw f.file().error(path + ".crls[" + i + "]", "'" + name + "' must be a CRL file name in the key ring, not a path");
+            }
+            crls.add(name);
+            i++;
+        }
+        boolean dp = true;
+        if (f.raw(path + ".distributionPoints") != null) {
+            String v = f.text(path + ".distributionPoints");
+            if (!v.equals("true") && !v.equals("false")) {
+                throw f.file().error(path + ".distributionPoints", "is '" + v + "'; allowed: true, false");
+            }
+            dp = Boolean.parseBoolean(v);
+        }
+        java.net.URI ocsp = null;
+        if (f.raw(path + ".ocsp") != null) {
+            String v = f.text(path + ".ocsp");
+            if (v.equals("aia")) {
+                ocsp = org.cmag.crypto.RevocationSettings.OCSP_FROM_AIA;
+            } else if (!v.equals("none")) {
+                try {
+                    ocsp = new java.net.URI(v);
+                } catch (URISyntaxException e) {
+                    ocsp = null;
+                }
+                if (ocsp == null || !Set.of("http", "https").contains(String.valueOf(ocsp.getScheme())) || ocsp.getHost() == null) {
+                    throw f.file().error(path + ".ocsp", "is '" + v + "'; allowed: none, aia or an http(s) responder URL");
+                }
+            }
+        }
+        org.cmag.crypto.RevocationSettings.OnUnavailable on = org.cmag.crypto.RevocationSettings.OnUnavailable.FAIL;
+        if (f.raw(path + ".onUnavailable") != null) {
+            String v = f.text(path + ".onUnavailable");
+            on = switch (v) {
+                case "fail" -> org.cmag.crypto.RevocationSettings.OnUnavailable.FAIL;
+                case "accept-with-warning" -> org.cmag.crypto.RevocationSettings.OnUnavailable.ACCEPT_WITH_WARNING;
+                default -> throw f.file().error(path + ".onUnavailable", "is '" + v + "'; allowed: fail, accept-with-warning");
+            };
+        }
+        return new org.cmag.crypto.RevocationSettings(crls, dp, ocsp, on);
+    }
+
+    private static Partner.CertificateRef certificate(Fields f, String path) {
+        return certificate(f, path, f.raw(path));
+    }
+
+    /** {@code ALIAS} or {@code {alias: ALIAS, sha256: FINGERPRINT}} (hex, colons and case ignored). */
+    private static Partner.CertificateRef certificate(Fields f, String path, Object raw) {
         String alias;
         String sha256 = null;
         if (raw instanceof Map<?, ?> m) {
@@ -364,10 +463,22 @@ public final class PartnerRegistry {
         public Object raw(String path) {
             Object cur = root;
             for (String part : path.split("\\.")) {
+                int bracket = part.indexOf('[');
+                String key = bracket < 0 ? part : part.substring(0, bracket);
                 if (!(cur instanceof Map<?, ?> m)) {
                     return null;
                 }
-                cur = m.get(part);
+                cur = m.get(key);
+                // list items: name[i] (used for lists of certificate references)
+                while (bracket >= 0) {
+                    int close = part.indexOf(']', bracket);
+                    int index = Integer.parseInt(part.substring(bracket + 1, close));
+                    if (!(cur instanceof List<?> l) || index >= l.size()) {
+                        return null;
+                    }
+                    cur = l.get(index);
+                    bracket = part.indexOf('[', close);
+                }
             }
             return cur;
         }

@@ -1,9 +1,12 @@
 package org.cmag.stage;
 
+import java.security.cert.X509Certificate;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.cmag.crypto.SecureXml;
 import org.cmag.crypto.XmlSecurity;
+import org.cmag.error.ErrorCode;
+import org.cmag.error.GatewayException;
 import org.cmag.exchange.ExchangeCodec;
 import org.cmag.exchange.MessageDigests;
 import org.cmag.gateway.KeyRing;
@@ -13,8 +16,8 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Stage {@code encrypt}: the signed Body is encrypted for the partner's registered encryption certificate
- * (sign-then-encrypt). The sealed message becomes the body, with its canonical digest.
+ * Stage {@code encrypt}: the signed Body is encrypted for the partner's encryption certificate chosen and checked
+ * by {@code select-recipient-certificate} (sign-then-encrypt). The sealed message becomes the body, with its canonical digest.
  */
 public final class EncryptMessage implements Processor {
     private final XmlSecurity security;
@@ -32,7 +35,12 @@ public final class EncryptMessage implements Processor {
         Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
         Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
         Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
-        security.encrypt(doc, body, keys.partner(partner.id()).encryptionCertificate(), partner.security());
+        X509Certificate recipient = exchange.getProperty(GatewayHeaders.RECIPIENT_CERTIFICATE, X509Certificate.class);
+        if (recipient == null || !keys.partner(partner.id()).encryptionCertificates().contains(recipient)) {
+            throw new GatewayException(ErrorCode.INTERNAL, "No checked encryption certificate of " + partner.id()
+                    + " was selected before encryption (select-recipient-certificate)");
+        }
+        security.encrypt(doc, body, recipient, partner.security());
         exchange.getMessage().setHeader(GatewayHeaders.DIGEST, MessageDigests.canonicalSha256(doc.getDocumentElement()));
         exchange.getMessage().setBody(xml.serialize(doc));
         exchange.removeProperty(GatewayHeaders.DOCUMENT);

@@ -2,6 +2,7 @@ package org.cmag.stage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.cmag.crypto.SigningKey;
 import org.cmag.crypto.XmlSecurity;
 import org.cmag.gateway.KeyRing;
 import org.cmag.messaging.GatewayHeaders;
@@ -15,10 +16,12 @@ import org.w3c.dom.Document;
 public final class SignMessage implements Processor {
     private final XmlSecurity security;
     private final KeyRing keys;
+    private final java.time.Clock clock;
 
-    public SignMessage(XmlSecurity security, KeyRing keys) {
+    public SignMessage(XmlSecurity security, KeyRing keys, java.time.Clock clock) {
         this.security = security;
         this.keys = keys;
+        this.clock = clock;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.cmag.stage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.cmag.crypto.CertificateValidator;
 import org.cmag.crypto.XmlSecurity;
 import org.cmag.gateway.KeyRing;
 import org.cmag.messaging.GatewayHeaders;
@@ -10,23 +11,26 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Stage {@code verify}: the signature must verify with the partner's registered certificate (never a key
- * from the message); from here on only the verified element is processed.
+ * Stage {@code verify}: the signature must verify with one of the partner's registered signing certificates (never a
+ * key from the message; the KeyInfo only selects among them), and that certificate must be valid now, chain to the
+ * partner's trust anchors and not be revoked; from here on only the verified element is processed.
  */
 public final class VerifySignature implements Processor {
     private final XmlSecurity security;
     private final KeyRing keys;
+    private final CertificateValidator validator;
 
-    public VerifySignature(XmlSecurity security, KeyRing keys) {
+    public VerifySignature(XmlSecurity security, KeyRing keys, CertificateValidator validator) {
         this.security = security;
         this.keys = keys;
+        this.validator = validator;
     }
 
     @Override
     public void process(Exchange exchange) {
         Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
         Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
-        Element verified = security.verify(doc, keys.partner(partner.id()).signingCertificate(), partner.security());
+        Element verified = security.verify(doc, validator.signers(keys.partner(partner.id())), partner.security());
         exchange.getMessage().setBody(verified);
     }
 }

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.cmag.cases.CaseState;
 import org.cmag.cli.Cli;
+import org.cmag.crypto.DevCertificates;
+import org.cmag.crypto.DevPki;
 import org.cmag.demo.GatewayPair;
 import org.cmag.demo.NationalQueue;
 import org.cmag.gateway.Gateway;
@@ -57,6 +59,8 @@ class OnwardTransferTest {
     byte[] example;
     String caseId;
     /** DE's answers as NL received them: a partial response (DE-EXP-1), a second one (DE-EXP-3), the final one (DE-EXP-2). */
+    private static final char[] PASSWORD = "changeit".toCharArray();
+    Path pki;
     String partialId;
     String secondPartialId;
     String finalId;
@@ -72,8 +76,20 @@ class OnwardTransferTest {
         // FR: the DE agreement for another administration, reachable nowhere (its deliveries fail and are retried)
         String fr = Files.readString(Path.of("policies/partners/DE.yaml")).replace("id: DE", "id: FR").replace("country: DE", "country: FR")
                 .replace("EU-515-97-DE", "EU-515-97-FR").replace("DE-signing.crt", "FR-signing.crt")
-                .replace("DE-encryption.crt", "FR-encryption.crt").replaceAll("http://127\\.0\\.0\\.1:\\d+", "http://127.0.0.1:9");
+                .replace("DE-encryption.crt", "[FR-encryption.crt, FR-encryption-10y.crt]").replaceAll("http://127\\.0\\.0\\.1:\\d+", "http://127.0.0.1:9");
         Files.writeString(policies.resolve("FR.yaml"), fr);
+        // the last test moves the clock past the 6-year retention: FR gets a second, 10-year encryption certificate (key
+        // rotation) and NL a 10-year signing entry, so that something can still be sealed for FR then
+        pki = root.resolve("gw").resolve("pki");
+        new DevPki(pki, clock, PASSWORD).ensure(List.of("NL", "DE", "FR"));
+        DevCertificates.Issued ca = DevCertificates.devCa(pki, PASSWORD);
+        java.time.Instant now = clock.instant();
+        DevCertificates.writeCertificate(pki.resolve("FR-encryption-10y.crt"), DevCertificates.issue(ca, DevCertificates.Spec.of(
+                "CN=CMAG FR encryption (10 years)", DevCertificates.Usage.ENCRYPTION, now.minus(Duration.ofHours(2)), now.plus(Duration.ofDays(3650))))
+                .certificate());
+        DevCertificates.addKeyEntry(pki.resolve("NL.p12"), PASSWORD, "signing-10y", DevCertificates.issue(ca, DevCertificates.Spec.of(
+                "CN=CMAG NL signing (10 years)", DevCertificates.Usage.SIGNING, now.minus(Duration.ofHours(2)), now.plus(Duration.ofDays(3650)))),
+                ca.certificate());
         pair = new GatewayPair(root.resolve("gw"), Map.of("gateway.policies.dir", policies.toString(),
                 "gateway.retention.purge-interval-seconds", "1"), clock).start(Partner.Channel.REST);
         nlNational = new NationalQueue(pair.nl());
@@ -278,6 +294,9 @@ class OnwardTransferTest {
         java.time.Instant beforeTheMove = clock.instant().plusSeconds(1);
         clock.advance(Duration.between(clock.instant(), until.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()).plusHours(1));
         await().atMost(WAIT).until(() -> pair.nl().receivedData().forMessage(secondPartialId).isEmpty());
+        // the CA publishes its CRL on the moved clock (the one from before the move is long past its nextUpdate)
+        DevCertificates.writeCrl(pki.resolve("ca.crl"), DevCertificates.crl(DevCertificates.devCa(pki, PASSWORD),
+                clock.instant().minus(Duration.ofHours(1)), clock.instant().plus(Duration.ofDays(365)), Map.of()));
         assertThat(pair.nl().receivedData().forMessage(partialId)).isEmpty();
         assertThat(pair.nl().audit().all()).filteredOn(r -> r.event().type().equals("retention-purge"))
                 .anySatisfy(r -> assertThat(r.event().detail()).contains("purged").contains("6 received-data register rows")

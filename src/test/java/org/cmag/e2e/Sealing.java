@@ -40,9 +40,15 @@ final class Sealing {
 
     /** Signs with NL's key and encrypts the body for DE, returning the sealed document. */
     Document seal(ExchangeMessageType message) {
+        var signer = nl.keys().own().signer(nl.registry().find("DE").orElseThrow().security().signature(), java.time.Instant.now());
+        return seal(message, signer.key(), signer.certificate());
+    }
+
+    /** Signs with the given key (its certificate referenced in KeyInfo) and encrypts the body for DE. */
+    Document seal(ExchangeMessageType message, java.security.PrivateKey key, java.security.cert.X509Certificate certificate) {
         Partner de = nl.registry().find("DE").orElseThrow();
         Document doc = codec.toDocument(message, xml.newDocument());
-        security.sign(doc, nl.keys().own(), de.security());
+        security.sign(doc, key, certificate, de.security());
         Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
         security.encrypt(doc, body, nl.keys().partner("DE").encryptionCertificate(), de.security());
         return doc;

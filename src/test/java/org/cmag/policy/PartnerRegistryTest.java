@@ -63,6 +63,7 @@ class PartnerRegistryTest {
                   certificates:
                     signing: %s-signing.crt
                     encryption: %s-encryption.crt
+                  trustAnchors: [ca.crt]
                 handling:
                   confidentialityClass: OFFICIAL
                   onwardTransfer: NONE
@@ -326,8 +327,34 @@ class PartnerRegistryTest {
      * One broken agreement file each: its YAML, the line the error must name, and the field it must name. Lines of the
      * template: partner 1, id 2, agreement 5, validFrom 8, instruments 9 (items at 10 and 13), requestTypes 15,
      * retentionYears 16, channel 17, type 18, security 21, signature 22, digest 23, content 24, certificates 26,
-     * signing 27, encryption 28, handling 29, onwardTransfer 31; anything appended starts at 33.
+     * signing 27, encryption 28, trustAnchors 29, handling 30, onwardTransfer 32; anything appended starts at 34.
      */
+    @Test
+    void readsRotatedCertificatesTrustAnchorsAndRevocationSettings() throws IOException {
+        Path file = write("FR.yaml", agreement("FR").replace("signing: FR-signing.crt",
+                "signing: [ FR-signing-2026.crt, { alias: FR-signing-2027.crt, sha256: \"" + "ab".repeat(32) + "\" } ]")
+                .replace("  trustAnchors: [ca.crt]\n", "  trustAnchors: [FR-root.crt, { alias: FR-ca2.crt }]\n  revocation:\n"
+                        + "    crls: [FR-root.crl]\n    distributionPoints: false\n    ocsp: http://ocsp.example:8080/fr\n"
+                        + "    onUnavailable: accept-with-warning\n"));
+        Partner p = PartnerRegistry.load(dir, "NL", NO_OVERRIDES).require("FR", ErrorCode.UNKNOWN_PARTNER);
+        assertThat(p.signingCertificates()).extracting(Partner.CertificateRef::alias).containsExactly("FR-signing-2026.crt", "FR-signing-2027.crt");
+        assertThat(p.signingCertificates().get(1).sha256()).isEqualTo("ab".repeat(32));
+        assertThat(p.signingCertificates().get(1).field()).isEqualTo("security.certificates.signing[1]");
+        assertThat(p.signingCertificate().alias()).isEqualTo("FR-signing-2026.crt");
+        assertThat(p.trustAnchors()).extracting(Partner.CertificateRef::alias).containsExactly("FR-root.crt", "FR-ca2.crt");
+        assertThat(p.revocation()).isEqualTo(new org.cmag.crypto.RevocationSettings(java.util.List.of("FR-root.crl"), false,
+                java.net.URI.create("http://ocsp.example:8080/fr"), org.cmag.crypto.RevocationSettings.OnUnavailable.ACCEPT_WITH_WARNING));
+        assertThat(file).exists();
+        Partner defaults = PartnerRegistry.load(write2("FR2", agreement("FR")), "NL", NO_OVERRIDES).require("FR", ErrorCode.UNKNOWN_PARTNER);
+        assertThat(defaults.revocation()).isEqualTo(org.cmag.crypto.RevocationSettings.DEFAULT);
+    }
+
+    private Path write2(String sub, String yaml) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(sub));
+        Files.writeString(d.resolve("FR.yaml"), yaml, StandardCharsets.UTF_8);
+        return d;
+    }
+
     static Stream<Arguments> brokenFiles() {
         String ok = agreement("FR");
         String messageTypes = "  retentionYears: 4\n  messageTypes:\n    outbound: [AssistanceRequest, Gossip]\n    inbound: [FinalResponse]\n";
@@ -351,7 +378,7 @@ class PartnerRegistryTest {
                         "field agreement.instruments[1].code is missing"),
                 Arguments.of("retention not a number", ok.replace("retentionYears: 4", "retentionYears: four"), 16,
                         "field agreement.retentionYears must be a whole number"),
-                Arguments.of("unknown handling label", ok.replace("onwardTransfer: NONE", "onwardTransfer: ANYONE"), 31,
+                Arguments.of("unknown handling label", ok.replace("onwardTransfer: NONE", "onwardTransfer: ANYONE"), 32,
                         "field handling.onwardTransfer is 'ANYONE'"),
                 Arguments.of("unknown caveat", ok + "  caveats: [NO_ONWARD, TOP_SECRET]\n", 33,
                         "field handling.caveats[1] is 'TOP_SECRET'; known caveats: ["),
@@ -360,7 +387,7 @@ class PartnerRegistryTest {
                 Arguments.of("caveat twice", ok + "  caveats: [NO_ONWARD, NO_ONWARD]\n", 33, "field handling.caveats[1] names NO_ONWARD twice"),
                 Arguments.of("missing encryption certificate", ok.replace("    encryption: FR-encryption.crt\n", ""), 26,
                         "field security.certificates.encryption is missing"),
-                Arguments.of("section is a scalar", ok.replaceAll("(?s)handling:\n.*", "handling: CONFIDENTIAL\n"), 29,
+                Arguments.of("section is a scalar", ok.replaceAll("(?s)handling:\n.*", "handling: CONFIDENTIAL\n"), 30,
                         "field handling.confidentialityClass is missing"),
                 Arguments.of("missing validFrom", ok.replace("  validFrom: 2024-01-01\n", ""), 5, "field agreement.validFrom is missing"),
                 Arguments.of("validFrom not a date", ok.replace("validFrom: 2024-01-01", "validFrom: 2024-13-01"), 8,
@@ -386,15 +413,34 @@ class PartnerRegistryTest {
                 Arguments.of("bad deadline", ok.replace("  retentionYears: 4\n", "  retentionYears: 4\n  deadlines:\n    ENQUIRY: 90 days\n"), 18,
                         "field agreement.deadlines.ENQUIRY is '90 days'"),
                 Arguments.of("field rule with unknown action", ok + "fieldRules:\n  default:\n    - { path: \"Declaration/ID\", action: keep }\n"
-                        + "    - { path: \"Declaration/FunctionCode\", action: shred }\n", 36,
+                        + "    - { path: \"Declaration/FunctionCode\", action: shred }\n", 37,
                         "field fieldRules.default[1].action 'shred' is not one of"),
-                Arguments.of("field rule for an unknown request type", ok + "fieldRules:\n  default: []\n  GOSSIP: []\n", 35,
+                Arguments.of("field rule for an unknown request type", ok + "fieldRules:\n  default: []\n  GOSSIP: []\n", 36,
                         "field fieldRules.GOSSIP is not a request type"),
                 Arguments.of("not a mapping", "- DE\n- NL\n", 1, "expected a mapping at the top level"),
                 Arguments.of("empty file", "", 1, "expected a mapping at the top level"),
                 Arguments.of("not valid YAML", ok.replace("requestTypes: [INFORMATION, ENQUIRY]", "requestTypes: [INFORMATION"), 16,
                         "not valid YAML"),
-                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", 33, "not valid YAML"));
+                Arguments.of("duplicate key", ok + "partner:\n  id: BE\n", 34, "not valid YAML"),
+                Arguments.of("missing trust anchors", ok.replace("  trustAnchors: [ca.crt]\n", ""), 21,
+                        "field security.trustAnchors is missing"),
+                Arguments.of("empty certificate list", ok.replace("signing: FR-signing.crt", "signing: []"), 27,
+                        "field security.certificates.signing must name at least one certificate"),
+                Arguments.of("rotated certificate without alias", ok.replace("signing: FR-signing.crt",
+                        "signing:\n      - FR-signing.crt\n      - { sha256: \"ab\" }"), 29, "field security.certificates.signing[1].alias is missing"),
+                Arguments.of("certificate listed twice", ok.replace("signing: FR-signing.crt", "signing: [FR-a.crt, FR-a.crt]"), 27,
+                        "field security.certificates.signing[1] names 'FR-a.crt' twice"),
+                Arguments.of("unknown revocation setting", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    crl: [x.crl]\n"), 31, "field security.revocation.crl is not a revocation setting"),
+                Arguments.of("bad onUnavailable", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    onUnavailable: ignore\n"), 31,
+                        "field security.revocation.onUnavailable is 'ignore'; allowed: fail, accept-with-warning"),
+                Arguments.of("bad OCSP responder", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    ocsp: ldap://x\n"), 31,
+                        "field security.revocation.ocsp is 'ldap://x'; allowed: none, aia or an http(s) responder URL"),
+                Arguments.of("CRL is a path", ok.replace("  trustAnchors: [ca.crt]\n",
+                        "  trustAnchors: [ca.crt]\n  revocation:\n    crls: [../x.crl]\n"), 31,
+                        "field security.revocation.crls[0] '../x.crl' must be a CRL file name"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -95,10 +95,11 @@ public record KeyRing(OwnKeys own, Map<String, PartnerCertificates> partners) {
         }
         boolean[] usage = cert.getKeyUsage();
         if (usage != null) {
-            boolean allowed = signing ? usage[0] || usage[1] : usage[2];
+            // encryption: keyEncipherment for RSA key transport, keyAgreement for ECDH-ES
+            boolean allowed = signing ? usage[0] || usage[1] : usage[2] || usage.length > 4 && usage[4];
             if (!allowed) {
                 throw ref.problem("names certificate '" + ref.alias() + "' (" + subject + "), whose key usage does not allow "
-                        + (signing ? "digitalSignature or nonRepudiation" : "keyEncipherment"));
+                        + (signing ? "digitalSignature or nonRepudiation" : "keyEncipherment or keyAgreement"));
             }
         }
         for (int i = 0; i + 1 < chain.size(); i++) {

@@ -134,7 +134,7 @@ class KeysCommandTest {
                 "--not-before", from.toString(), "--days", "400", "--keystore", "NL", "--entry", "signing-2027", "--pki", pki.toString());
         assertThat(issued.exit()).as(issued.err()).isZero();
         OwnKeys own = KeyStores.loadOwn(pki.resolve("NL.p12"), PkiFixture.PASSWORD);
-        assertThat(own.signingKeys()).extracting(k -> k.alias()).containsExactly("signing", "signing-2027");
+        assertThat(own.signingKeys()).extracting(k -> k.alias()).contains("signing", "signing-2027");
         assertThat(own.signer(Instant.now()).alias()).isEqualTo("signing");
         assertThat(own.signer(from.plus(Duration.ofHours(1))).alias()).as("the newest valid key").isEqualTo("signing-2027");
         assertThat(KeyStores.readPem(pki.resolve("NL-signing-2027.crt")).getNotBefore().toInstant()).isEqualTo(from);

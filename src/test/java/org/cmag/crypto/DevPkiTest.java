@@ -239,18 +239,18 @@ class DevPkiTest {
         java.security.KeyStore twice = java.security.KeyStore.getInstance("PKCS12");
         twice.load(null, null);
         twice.setKeyEntry("signing", nl.signingKey(), PASSWORD, new java.security.cert.Certificate[] {nl.signingCertificate()});
-        twice.setKeyEntry("signing-2", nl.encryptionKey(), PASSWORD, new java.security.cert.Certificate[] {nl.encryptionCertificate()});
         twice.setKeyEntry("encryption", nl.encryptionKey(), PASSWORD, new java.security.cert.Certificate[] {nl.encryptionCertificate()});
+        twice.setKeyEntry("encryption-2", nl.encryptionKey(), PASSWORD, new java.security.cert.Certificate[] {nl.encryptionCertificate()});
         Path twiceStore = other.resolve("twice.p12");
         try (java.io.OutputStream out = Files.newOutputStream(twiceStore)) {
             twice.store(out, PASSWORD);
         }
         assertThatThrownBy(() -> KeyStores.loadOwn(twiceStore, PASSWORD)).isInstanceOfSatisfying(GatewayException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(ErrorCode.KEY_MATERIAL);
-            assertThat(e.detail()).contains("twice.p12").contains("two RSA signing keys, 'signing' and 'signing-2'");
+            assertThat(e.detail()).contains("twice.p12").contains("two RSA encryption keys, 'encryption' and 'encryption-2'");
         });
 
-        twice.deleteEntry("signing-2");
+        twice.deleteEntry("encryption-2");
         twice.setKeyEntry("encryption-ed", nl.signing(KeyType.ED25519).orElseThrow().key(), PASSWORD,
                 new java.security.cert.Certificate[] {nl.signing(KeyType.ED25519).orElseThrow().certificate()});
         Path edStore = other.resolve("ed.p12");

@@ -62,7 +62,7 @@ class AlgorithmProfilesE2eTest {
             Files.writeString(dir.resolve(id + ".yaml"), yaml.substring(0, from) + "security:\n  signature: " + signature
                     + "\n  digest: " + digest + "\n  content: " + content + "\n  keyTransport: " + keyTransport
                     + "\n  certificates:\n    signing: " + signingCert.formatted(id) + "\n    encryption: "
-                    + encryptionCert.formatted(id) + "\n" + yaml.substring(to));
+                    + encryptionCert.formatted(id) + "\n  trustAnchors: [ca.crt]\n  revocation:\n    crls: [ca.crl]\n" + yaml.substring(to));
         }
         return dir;
     }

@@ -773,7 +773,11 @@ public final class XmlSecurity {
         }
     }
 
-    /** Decodes a base64 element value strictly: only the base64 alphabet and XML whitespace are accepted. */
+    /**
+     * Decodes a base64 element value strictly: only the base64 alphabet and XML whitespace are accepted, padded, and
+     * canonical (xs:base64Binary: the unused bits of the last character before '=' are zero), so no two spellings
+     * decode to the same bytes.
+     */
     private static byte[] requireBase64(Element element, String where, ErrorCode code) {
         String text = element.getTextContent();
         StringBuilder compact = new StringBuilder(text.length());
@@ -784,11 +788,16 @@ public final class XmlSecurity {
             }
             compact.append(c);
         }
+        byte[] decoded;
         try {
-            return java.util.Base64.getDecoder().decode(compact.toString());
+            decoded = java.util.Base64.getDecoder().decode(compact.toString());
         } catch (IllegalArgumentException e) {
             throw new GatewayException(code, where + " is not valid base64: " + e.getMessage(), null, e);
         }
+        if (!java.util.Base64.getEncoder().encodeToString(decoded).contentEquals(compact)) {
+            throw new GatewayException(code, where + " is not canonical base64 (missing padding, or non-zero bits in its last character)");
+        }
+        return decoded;
     }
 
     private void checkValidity(X509Certificate cert) {

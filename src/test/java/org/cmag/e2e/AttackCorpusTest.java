@@ -5,18 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.cmag.crypto.DevCertificates;
 import org.cmag.crypto.DevPki;
 import org.cmag.demo.GatewayPair;
 import org.cmag.demo.NationalQueue;
@@ -39,7 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The attack corpus (src/test/resources/messages/forged/cases.tsv) against a real DE gateway: every forged message is
  * sent over DE's real REST exchange channel as NL would send it, and must be rejected with exactly its error code,
  * audited with that code, and never delivered to DE's national queue; afterwards DE still delivers a valid message.
- * DE has three partners: NL, FR (registered, used as "another trusted partner") and none for an outsider CA.
+ * DE has three partners: NL, FR (registered, used as "another trusted partner") and none for an outsider CA. For the
+ * PKI cases DE's copy of NL.yaml registers test signing certificates next to NL's own (see
+ * {@link #issuePkiCaseCertificates}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,6 +55,15 @@ class AttackCorpusTest {
     static final String CORPUS = "messages/forged/";
     static final Duration WAIT = Duration.ofSeconds(30);
     static final int MAX_BYTES = 1_048_576;
+    static final char[] PASSWORD = "changeit".toCharArray();
+    // the PKI cases' test certificates (Forge.certificate), issued by issuePkiCaseCertificates
+    static final String EXPIRED = "expired";
+    static final String NOT_YET_VALID = "not-yet-valid";
+    static final String REVOKED = "revoked";
+    static final String UNREACHABLE_CRL = "unreachable-crl";
+    static final String UNKNOWN_ISSUER = "unknown-issuer";
+    static final String UNKNOWN_ISSUER_CA = "unknown-issuer-ca";
+    static final String OTHER_PARTNER_ANCHOR = "other-partner-anchor";
 
     record Case(String id, String expect, String stage, String description) {}
 
@@ -62,20 +79,113 @@ class AttackCorpusTest {
             example = in.readAllBytes();
         }
         Path policies = Files.createDirectories(root.resolve("policies"));
-        Files.copy(Path.of("policies/partners/NL.yaml"), policies.resolve("NL.yaml"));
         Files.copy(Path.of("policies/partners/DE.yaml"), policies.resolve("DE.yaml"));
-        // FR: a third registered administration (no running gateway), to sign as "another trusted partner"
+        // the shared development PKI exists before the gateways start, so the PKI cases' certificates can be issued
+        // from its CA, revoked in its CRL and registered in DE's copy of NL.yaml
+        Path pki = root.resolve("gw").resolve("pki");
+        DevPki shared = new DevPki(pki, Clock.systemUTC(), PASSWORD);
+        shared.ensure(List.of("NL", "DE", "FR"));
+        Map<String, DevCertificates.Issued> certificates = issuePkiCaseCertificates(pki);
+        Files.writeString(policies.resolve("NL.yaml"), replaced(Files.readString(Path.of("policies/partners/NL.yaml")),
+                "    signing: NL-signing.crt\n", "    signing: [ NL-signing.crt, { alias: NL-signing-expired.crt }, "
+                        + "{ alias: NL-signing-not-yet-valid.crt }, { alias: NL-signing-revoked.crt }, { alias: NL-signing-unreachable-crl.crt } ]\n",
+                "  trustAnchors: [ca.crt]\n", "  trustAnchors: [ca.crt, NL-second-ca.crt]\n"));
+        // FR: a third registered administration (no running gateway), to sign as "another trusted partner"; it has a
+        // second trust anchor of its own (FR-ca.crt) that is not NL's
         String fr = Files.readString(Path.of("policies/partners/DE.yaml")).replace("id: DE", "id: FR").replace("country: DE", "country: FR")
                 .replace("EU-515-97-DE", "EU-515-97-FR").replace("DE-signing.crt", "FR-signing.crt")
                 .replace("DE-encryption.crt", "FR-encryption.crt").replaceAll("http://127\\.0\\.0\\.1:\\d+", "http://127.0.0.1:9");
-        Files.writeString(policies.resolve("FR.yaml"), fr);
+        Files.writeString(policies.resolve("FR.yaml"), replaced(fr, "  trustAnchors: [ca.crt]\n", "  trustAnchors: [ca.crt, FR-ca.crt]\n"));
         pair = new GatewayPair(root.resolve("gw"), Map.of("gateway.policies.dir", policies.toString(),
                 "gateway.max-message-bytes", String.valueOf(MAX_BYTES))).start(Partner.Channel.REST);
         deNational = new NationalQueue(pair.de());
-        DevPki shared = new DevPki(root.resolve("gw").resolve("pki"), Clock.systemUTC(), "changeit".toCharArray());
-        DevPki outsiders = new DevPki(root.resolve("outsider-pki"), Clock.systemUTC(), "changeit".toCharArray());
+        assertThat(pair.de().keys().partner("NL").signingCertificates()).as("DE registers NL's test signing certificates").hasSize(5);
+        DevPki outsiders = new DevPki(root.resolve("outsider-pki"), Clock.systemUTC(), PASSWORD);
         outsiders.ensure(List.of("NL"));
-        forge = new Forge(pair.nl(), pair.de(), shared.loadOwn("FR"), outsiders.loadOwn("NL"), example, this::deliverValid);
+        forge = new Forge(pair.nl(), pair.de(), shared.loadOwn("FR"), outsiders.loadOwn("NL"), certificates, example, this::deliverValid);
+    }
+
+    /**
+     * The certificates of the PKI cases, issued before the gateways start (DE's clock cannot be moved here, so the
+     * validity windows are chosen around the real time). Registered in DE's copy of NL.yaml as NL's signing
+     * certificates - the start-up path validation checks each chain at an instant inside the certificate's own
+     * validity, so an expired or not yet valid registered certificate does not stop the gateway; its dates are checked
+     * when a signature selects it:
+     * <ul>
+     *   <li>{@value #EXPIRED}: from the development CA, ended 40 minutes after the CA began (the CA is backdated by an
+     *       hour, and a path can only be checked while the CA is valid);</li>
+     *   <li>{@value #NOT_YET_VALID}: from the development CA, valid from 30 days on;</li>
+     *   <li>{@value #REVOKED}: from the development CA, valid now, revoked in {@code ca.crl} (the CRL of NL.yaml);</li>
+     *   <li>{@value #UNREACHABLE_CRL}: from NL's second trust anchor {@code NL-second-ca.crt}, which has no configured
+     *       CRL; its only revocation source is a CRL distribution point on a closed local port (NL.yaml:
+     *       {@code onUnavailable: fail}).</li>
+     * </ul>
+     * Not registered anywhere: {@value #UNKNOWN_ISSUER} (NL's subject name, from a CA no partner trusts,
+     * {@value #UNKNOWN_ISSUER_CA}) and {@value #OTHER_PARTNER_ANCHOR} (NL's subject name, from {@code FR-ca.crt},
+     * FR's second trust anchor at DE but not NL's).
+     */
+    static Map<String, DevCertificates.Issued> issuePkiCaseCertificates(Path pki) throws IOException {
+        Instant now = Instant.now();
+        DevCertificates.Issued ca = DevCertificates.devCa(pki, PASSWORD);
+        Instant caFrom = ca.certificate().getNotBefore().toInstant();
+        Map<String, DevCertificates.Issued> out = new LinkedHashMap<>();
+
+        DevCertificates.Issued expired = issue(pki, "NL-signing-expired.crt", ca, "CMAG NL signing (expired)", caFrom.plusSeconds(60),
+                caFrom.plus(Duration.ofMinutes(20)), null);
+        assertThat(expired.certificate().getNotAfter().toInstant()).as("the development CA is backdated; the expired certificate ended")
+                .isBefore(now);
+        out.put(EXPIRED, expired);
+        out.put(NOT_YET_VALID, issue(pki, "NL-signing-not-yet-valid.crt", ca, "CMAG NL signing (not yet valid)", now.plus(Duration.ofDays(30)),
+                now.plus(Duration.ofDays(400)), null));
+        DevCertificates.Issued revoked = issue(pki, "NL-signing-revoked.crt", ca, "CMAG NL signing (revoked)", caFrom,
+                now.plus(Duration.ofDays(365)), null);
+        DevCertificates.revokeInDevCrl(pki, PASSWORD, revoked.certificate().getSerialNumber(), now.minusSeconds(60));
+        out.put(REVOKED, revoked);
+
+        DevCertificates.Issued secondCa = DevCertificates.newCa("CN=CMAG NL second CA, O=CMAG test, C=NL", now.minus(Duration.ofDays(2)),
+                now.plus(Duration.ofDays(3650)));
+        DevCertificates.writeCertificate(pki.resolve("NL-second-ca.crt"), secondCa.certificate());
+        out.put(UNREACHABLE_CRL, issue(pki, "NL-signing-unreachable-crl.crt", secondCa, "CMAG NL signing (unreachable CRL)",
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), URI.create("http://127.0.0.1:" + closedPort() + "/nl-second-ca.crl")));
+
+        DevCertificates.Issued unknownCa = DevCertificates.newCa("CN=Unknown CA, O=elsewhere, C=XX", now.minus(Duration.ofDays(2)),
+                now.plus(Duration.ofDays(3650)));
+        out.put(UNKNOWN_ISSUER_CA, unknownCa);
+        out.put(UNKNOWN_ISSUER, issue(null, null, unknownCa, null, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), null));
+        DevCertificates.Issued frCa = DevCertificates.newCa("CN=CMAG FR CA, O=CMAG test, C=FR", now.minus(Duration.ofDays(2)),
+                now.plus(Duration.ofDays(3650)));
+        DevCertificates.writeCertificate(pki.resolve("FR-ca.crt"), frCa.certificate());
+        out.put(OTHER_PARTNER_ANCHOR, issue(null, null, frCa, null, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), null));
+        return out;
+    }
+
+    /** A signing certificate of {@code ca} (NL's own subject name when {@code cn} is null), written as {@code alias} unless null. */
+    private static DevCertificates.Issued issue(Path pki, String alias, DevCertificates.Issued ca, String cn, Instant from, Instant to,
+            URI crlDistributionPoint) {
+        String subject = cn == null ? "CN=CMAG NL signing, O=CMAG development, C=NL" : "CN=" + cn + ", O=CMAG test, C=NL";
+        DevCertificates.Issued issued = DevCertificates.issue(ca,
+                new DevCertificates.Spec(subject, DevCertificates.Usage.SIGNING, from, to, crlDistributionPoint, null));
+        if (alias != null) {
+            DevCertificates.writeCertificate(pki.resolve(alias), issued.certificate());
+        }
+        return issued;
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** {@code text} with each (from, to) pair replaced; fails when a {@code from} is not there (the packaged file changed shape). */
+    private static String replaced(String text, String... fromTo) {
+        for (int i = 0; i < fromTo.length; i += 2) {
+            if (!text.contains(fromTo[i])) {
+                throw new IllegalStateException("the packaged agreement no longer contains: " + fromTo[i].strip());
+            }
+            text = text.replace(fromTo[i], fromTo[i + 1]);
+        }
+        return text;
     }
 
     @AfterAll

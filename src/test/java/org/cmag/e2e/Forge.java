@@ -11,6 +11,7 @@ import org.apache.xml.security.encryption.XMLCipher;
 import org.apache.xml.security.keys.KeyInfo;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
+import org.cmag.crypto.DevCertificates;
 import org.cmag.crypto.OwnKeys;
 import org.cmag.crypto.SecureXml;
 import org.cmag.crypto.SecurityProfile;
@@ -26,7 +27,8 @@ import org.w3c.dom.Element;
 
 /**
  * The forger's workbench for the attack corpus: NL's keys (as NL's gateway seals), the keys of a third registered
- * partner (FR), of an outsider (another CA), DE's own keys, and raw Santuario signing/encryption with any algorithm.
+ * partner (FR), of an outsider (another CA), DE's own keys, test certificates of the PKI cases (expired, revoked,
+ * from other CAs, by name: {@link #certificate}), and raw Santuario signing/encryption with any algorithm.
  */
 final class Forge {
     static final String DSIG = "http://www.w3.org/2000/09/xmldsig#";
@@ -40,6 +42,8 @@ final class Forge {
     final OwnKeys fr;
     final OwnKeys outsider;
     final byte[] example;
+    /** Test signing certificates with their keys, by name (see AttackCorpusTest's PKI set-up). */
+    final java.util.Map<String, DevCertificates.Issued> certificates;
     final SecureXml xml = new SecureXml();
     final XmlSecurity security = new XmlSecurity(Clock.systemUTC());
     final ExchangeCodec codec = new ExchangeCodec();
@@ -47,12 +51,27 @@ final class Forge {
     final java.util.function.Consumer<byte[]> deliverValid;
 
     Forge(Gateway nl, Gateway de, OwnKeys fr, OwnKeys outsider, byte[] example, java.util.function.Consumer<byte[]> deliverValid) {
+        this(nl, de, fr, outsider, java.util.Map.of(), example, deliverValid);
+    }
+
+    Forge(Gateway nl, Gateway de, OwnKeys fr, OwnKeys outsider, java.util.Map<String, DevCertificates.Issued> certificates, byte[] example,
+            java.util.function.Consumer<byte[]> deliverValid) {
         this.nl = nl;
         this.de = de;
         this.fr = fr;
         this.outsider = outsider;
+        this.certificates = java.util.Map.copyOf(certificates);
         this.example = example;
         this.deliverValid = deliverValid;
+    }
+
+    /** A named test certificate with its key; fails when the test did not issue it. */
+    DevCertificates.Issued certificate(String name) {
+        DevCertificates.Issued issued = certificates.get(name);
+        if (issued == null) {
+            throw new IllegalStateException("no test certificate '" + name + "' issued for this forge");
+        }
+        return issued;
     }
 
     SecurityProfile profile() {
@@ -77,6 +96,13 @@ final class Forge {
     Document signedBy(ExchangeMessageType m, OwnKeys keys) {
         Document doc = document(m);
         security.sign(doc, keys.signingKey(), keys.signingCertificate(), profile());
+        return doc;
+    }
+
+    /** Signed as NL's gateway signs (KeyInfo: X509IssuerSerial and the certificate), with the given key and certificate. */
+    Document signedWith(ExchangeMessageType m, DevCertificates.Issued signer) {
+        Document doc = document(m);
+        security.sign(doc, signer.key(), signer.certificate(), profile());
         return doc;
     }
 

@@ -156,6 +156,46 @@ final class ForgedMessages {
             keyInfo.insertBefore(retrieval, keyInfo.getFirstChild());
             return of(f, doc, m);
         });
+        add("foreign-signature-keyinfo-removed", f -> {
+            ExchangeMessageType m = f.message();
+            Document doc = f.signedBy(m, f.fr);
+            Element keyInfo = (Element) first(doc, DSIG, "Signature").getElementsByTagNameNS(DSIG, "KeyInfo").item(0);
+            keyInfo.getParentNode().removeChild(keyInfo);
+            return of(f, f.encryptedForDe(doc), m);
+        });
+        // ------------------------------------------------------------------ certificates (PKI)
+        // The test certificates are issued in AttackCorpusTest's set-up; the first four are registered in DE's copy of
+        // NL.yaml as NL's (rotated) signing certificates, so the KeyInfo reference selects them and the use-time
+        // check of the selected certificate decides.
+        add("expired-signer-certificate", f -> signedWithTestCertificate(f, AttackCorpusTest.EXPIRED));
+        add("not-yet-valid-signer-certificate", f -> signedWithTestCertificate(f, AttackCorpusTest.NOT_YET_VALID));
+        add("revoked-signer-certificate", f -> signedWithTestCertificate(f, AttackCorpusTest.REVOKED));
+        add("revocation-source-unreachable", f -> signedWithTestCertificate(f, AttackCorpusTest.UNREACHABLE_CRL));
+        add("unknown-issuer", f -> {
+            ExchangeMessageType m = f.message();
+            Document doc = f.signedWith(m, f.certificate(AttackCorpusTest.UNKNOWN_ISSUER));
+            // the forger presents the whole path: its CA certificate next to the signer's in ds:X509Data
+            Element data = (Element) first(doc, DSIG, "Signature").getElementsByTagNameNS(DSIG, "X509Data").item(0);
+            Element ca = doc.createElementNS(DSIG, "ds:X509Certificate");
+            ca.setTextContent(base64(f.certificate(AttackCorpusTest.UNKNOWN_ISSUER_CA).certificate()));
+            data.appendChild(ca);
+            return of(f, f.encryptedForDe(doc), m);
+        });
+        add("signer-certificate-of-other-partner-anchor", f -> signedWithTestCertificate(f, AttackCorpusTest.OTHER_PARTNER_ANCHOR));
+        add("signature-value-non-canonical-base64", f -> {
+            ExchangeMessageType m = f.message();
+            Document doc = f.sealed(m);
+            Element value = first(doc, DSIG, "SignatureValue");
+            String v = value.getTextContent().replaceAll("\\s", "");
+            int last = v.indexOf('=') - 1;
+            if (last < 0) {
+                throw new IllegalStateException("an RSA-2048 SignatureValue ends with padding");
+            }
+            // the last character before '=' carries unused low bits: setting one gives another spelling of the same bytes
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            value.setTextContent(v.substring(0, last) + alphabet.charAt(alphabet.indexOf(v.charAt(last)) + 1) + v.substring(last + 1));
+            return of(f, doc, m);
+        });
         // ------------------------------------------------------------------ algorithms
         add("signature-rsa-sha1", f -> rawSigned(f, "http://www.w3.org/2000/09/xmldsig#rsa-sha1", SHA256, EXC_C14N));
         add("digest-sha1", f -> rawSigned(f, RSA_SHA256, "http://www.w3.org/2000/09/xmldsig#sha1", EXC_C14N));
@@ -340,6 +380,20 @@ final class ForgedMessages {
             m.getHeader().getSender().setAuthorityID("XX");
             return of(f, f.sealed(m), m);
         });
+    }
+
+    /** A valid NL→DE message signed (as NL's gateway signs) with one of the test's certificates. */
+    private static Forged signedWithTestCertificate(Forge f, String name) {
+        ExchangeMessageType m = f.message();
+        return of(f, f.encryptedForDe(f.signedWith(m, f.certificate(name))), m);
+    }
+
+    private static String base64(java.security.cert.X509Certificate c) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(c.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Forged rawSigned(Forge f, String signatureMethod, String digest, String c14n) {

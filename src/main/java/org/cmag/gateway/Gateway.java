@@ -156,6 +156,9 @@ public final class Gateway implements AutoCloseable {
                     new org.cmag.policy.Minimiser(wcoPaths, ("policy-explain-preview-key-" + ownId).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     xml));
             main.bind("checkOutboundAgreement", new org.cmag.stage.CheckOutboundAgreement(clock));
+            org.cmag.store.PartnerBindings bindings = new org.cmag.store.PartnerBindings(database, audit);
+            main.bind("checkPartnerActive", new org.cmag.stage.CheckPartnerActive(new org.cmag.identity.PartnerStatus(bindings::offboarded,
+                    Duration.ofSeconds(config.getLong("gateway.identity.status-cache-seconds")))));
             main.bind("signMessage", new SignMessage(security, keys));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));

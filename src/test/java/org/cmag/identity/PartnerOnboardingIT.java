@@ -202,6 +202,12 @@ class PartnerOnboardingIT {
 
         await().atMost(WAIT).until(() -> pair.nl().outbound().status(toDe), s -> s.equals(Optional.of("DELIVERED")));
         await().atMost(WAIT).until(() -> pair.de().outbound().status(toNl), s -> s.equals(Optional.of("DELIVERED")));
+        // NL sealed our request and its automatic acknowledgement of DE's request
+        await().atMost(WAIT).until(() -> sealedForDe(), n -> n == 2);
+    }
+
+    static long sealedForDe() {
+        return nlAudit("message-sealed").stream().filter(r -> "DE".equals(r.event().partnerId())).count();
     }
 
     @Test
@@ -225,7 +231,7 @@ class PartnerOnboardingIT {
             assertThat(r.body()).contains("\"code\":\"partner_offboarded\"");
         });
         assertThat(nlAudit("submission-rejected")).anySatisfy(r -> assertThat(r.event().errorCode()).isEqualTo("partner_offboarded"));
-        assertThat(nlAudit("message-sealed").stream().filter(r -> "DE".equals(r.event().partnerId())).count()).isEqualTo(1);
+        assertThat(sealedForDe()).as("nothing more signed for DE").isEqualTo(2);
 
         // DE's message to NL: refused by NL at the door, audited there; DE records the rejection
         String toNl = submit(pair.de().httpBase(), deToNl);

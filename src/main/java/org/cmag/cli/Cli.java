@@ -32,6 +32,9 @@ public final class Cli {
               message open    decrypt and verify a sealed message, printing every check
               bench           end-to-end throughput between two gateways vs. the raw crypto ceiling
               health          ask a running gateway's health endpoint (exit 0 when UP)
+              realm init      create the gateway's realm, roles and clients on a Keycloak server
+              partner onboard|rotate-secret|offboard|list
+                              partner identities in the realm (Keycloak), bound to their agreements
               help            this text
 
             Every command takes --help.
@@ -55,6 +58,11 @@ public final class Cli {
 
     /** Runs a command; returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv());
+    }
+
+    /** Runs a command with {@code env} as its environment (admin credentials); returns the process exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             out.print(USAGE);
             return args.length == 0 ? 2 : 0;
@@ -74,6 +82,8 @@ public final class Cli {
                 case "keys" -> new KeysCommand(out).run(rest);
                 case "consent" -> new ConsentCommand(out).run(rest);
                 case "purge" -> new PurgeCommand(out).run(rest);
+                case "realm" -> new RealmCommand(out, env).run(rest);
+                case "partner" -> new PartnerCommand(out, env).run(rest);
                 default -> {
                     err.println("Unknown command '" + args[0] + "'.");
                     err.print(USAGE);
@@ -85,7 +95,9 @@ public final class Cli {
             return 2;
         } catch (GatewayException e) {
             err.println("error " + e.errorCode().code() + ": " + e.detail() + (e.pointer() == null ? "" : " [at " + e.pointer() + "]"));
-            return 2;
+            // the identity server failed or refused: not the operator's input
+            return e.errorCode() == org.cmag.error.ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE
+                    || e.errorCode() == org.cmag.error.ErrorCode.IDENTITY_ADMIN_REFUSED ? 1 : 2;
         } catch (RuntimeException e) {
             // unexpected: one line for the operator, the trace only at debug level
             err.println("error internal: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));

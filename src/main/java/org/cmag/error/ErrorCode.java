@@ -67,6 +67,16 @@ public enum ErrorCode {
     DELIVERY_FAILED("delivery_failed", FaultSide.PARTNER, 502, "The partner's gateway could not be reached or had a temporary failure"),
     DELIVERY_REJECTED("delivery_rejected", FaultSide.PARTNER, 502, "The partner's gateway rejected the message"),
 
+    // partner identities (Keycloak onboarding)
+    PARTNER_OFFBOARDED("partner_offboarded", FaultSide.PARTNER, 403,
+            "The partner administration has been offboarded: nothing is sent to or accepted from it"),
+    PARTNER_NOT_ONBOARDED("partner_not_onboarded", FaultSide.CLIENT, 404,
+            "The partner administration has no identity in the realm (run partner onboard first)"),
+    IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", FaultSide.SERVER, 503,
+            "The Keycloak server could not be reached or failed"),
+    IDENTITY_ADMIN_REFUSED("identity_admin_refused", FaultSide.SERVER, 500,
+            "The Keycloak server refused the admin credentials or the operation (wrong credentials or missing rights)"),
+
     // this gateway
     KEY_MATERIAL("key_material", FaultSide.SERVER, 500, "Key material is missing or unusable"),
     CONFIGURATION("configuration", FaultSide.SERVER, 500, "The gateway configuration is invalid"),

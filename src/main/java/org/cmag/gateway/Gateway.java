@@ -171,6 +171,9 @@ public final class Gateway implements AutoCloseable {
                     xml));
             main.bind("checkOutboundAgreement", new org.cmag.stage.CheckOutboundAgreement(clock));
             main.bind("selectRecipientCertificate", new org.cmag.stage.SelectRecipientCertificate(keys, validator));
+            org.cmag.store.PartnerBindings bindings = new org.cmag.store.PartnerBindings(database, audit);
+            main.bind("checkPartnerActive", new org.cmag.stage.CheckPartnerActive(new org.cmag.identity.PartnerStatus(bindings::offboarded,
+                    Duration.ofSeconds(config.getLong("gateway.identity.status-cache-seconds")))));
             main.bind("signMessage", new SignMessage(security, keys, clock));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));

@@ -13,6 +13,10 @@ import org.cmag.crypto.SecurityProfile;
  * @param validUntil last day (UTC) the agreement is in force; null when open-ended
  * @param outboundMessageTypes exchange message types (header codes, e.g. ASSISTANCE_REQUEST) we may send to the partner
  * @param inboundMessageTypes exchange message types we accept from the partner
+ * @param channelAuth how the partner authenticates on our partner channels ({@code channel.auth})
+ * @param tlsCertificate the partner's TLS client certificate ({@code security.certificates.tls}); null when not registered
+ * @param trustAnchors the CA certificates the partner's certificates chain to ({@code security.trustAnchors}); may be empty
+ *        when the partner uses neither mutual TLS nor an https endpoint
  */
 public record Partner(
         String id,
@@ -40,7 +44,57 @@ public record Partner(
         SecurityProfile security,
         CertificateRef signingCertificate,
         CertificateRef encryptionCertificate,
-        Handling handling) {
+        Handling handling,
+        ChannelAuth channelAuth,
+        CertificateRef tlsCertificate,
+        List<CertificateRef> trustAnchors) {
+
+    public Partner {
+        trustAnchors = List.copyOf(trustAnchors);
+    }
+
+    /**
+     * {@code channel.auth}: what a partner must show on our partner channels besides the signed message. {@code token}
+     * is a bearer token of the partner's identity provider, {@code mtls} a TLS client certificate that belongs to the
+     * partner.
+     */
+    public enum ChannelAuth {
+        NONE("none"),
+        TOKEN("token"),
+        MTLS("mtls"),
+        TOKEN_AND_MTLS("token+mtls");
+
+        private final String value;
+
+        ChannelAuth(String value) {
+            this.value = value;
+        }
+
+        /** The agreement file's spelling, e.g. {@code token+mtls}. */
+        public String value() {
+            return value;
+        }
+
+        /** Whether a TLS client certificate of the partner is required. */
+        public boolean requiresClientCertificate() {
+            return this == MTLS || this == TOKEN_AND_MTLS;
+        }
+
+        /** Whether a bearer token of the partner is required. */
+        public boolean requiresToken() {
+            return this == TOKEN || this == TOKEN_AND_MTLS;
+        }
+
+        /** The setting spelled {@code value}, or null when there is none. */
+        public static ChannelAuth parse(String value) {
+            for (ChannelAuth a : values()) {
+                if (a.value.equals(value)) {
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
 
     /** Exchange channel to the partner. */
     public enum Channel {

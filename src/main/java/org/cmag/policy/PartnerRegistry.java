@@ -248,12 +248,65 @@ public final class PartnerRegistry {
         if (validUntil != null && validUntil.isBefore(validFrom)) {
             throw file.error("agreement.validUntil", "is " + validUntil + ", before agreement.validFrom " + validFrom);
         }
+        Partner.ChannelAuth channelAuth = channelAuth(f);
+        Partner.CertificateRef tlsCertificate = f.raw("security.certificates.tls") == null ? null
+                : certificate(f, "security.certificates.tls");
+        List<Partner.CertificateRef> trustAnchors = trustAnchors(f);
+        if (channelAuth.requiresClientCertificate() && tlsCertificate == null) {
+            throw file.error("security.certificates.tls", "is missing: channel.auth " + channelAuth.value()
+                    + " needs the partner's TLS client certificate, e.g. tls: " + id + "-tls.crt");
+        }
+        boolean https = (channel == Partner.Channel.REST ? rest : soap).startsWith("https://");
+        if ((channelAuth.requiresClientCertificate() || https) && trustAnchors.isEmpty()) {
+            throw file.error("security.trustAnchors", "is missing: " + (https ? "the https endpoint" : "channel.auth " + channelAuth.value())
+                    + " needs the CA certificate(s) the partner's TLS certificates chain to, e.g. trustAnchors: [ca.crt]");
+        }
+        if (channelAuth.requiresClientCertificate() && !https) {
+            throw file.error("channel." + (channel == Partner.Channel.REST ? "endpoint" : "soapEndpoint"), "is '"
+                    + (channel == Partner.Channel.REST ? rest : soap) + "'; channel.auth " + channelAuth.value() + " needs an https:// endpoint");
+        }
         Set<String> outboundTypes = messageTypes(f, "outbound");
         Set<String> inboundTypes = messageTypes(f, "inbound");
         return new Compiled(new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
                 f.text("agreement.version"), validFrom, validUntil, outboundTypes, inboundTypes, sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
                 f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, Map.copyOf(purposes), fieldRules, freeText, channel, rest, soap, profile,
-                certificate(f, "security.certificates.signing"), certificate(f, "security.certificates.encryption"), handling), file);
+                certificate(f, "security.certificates.signing"), certificate(f, "security.certificates.encryption"), handling,
+                channelAuth, tlsCertificate, trustAnchors), file);
+    }
+
+    /**
+     * {@code channel.auth}: {@code none} (the default), {@code token}, {@code mtls} or {@code token+mtls}. With mutual TLS
+     * the agreement must name the partner's TLS client certificate ({@code security.certificates.tls}) and the CA
+     * certificate(s) it chains to ({@code security.trustAnchors}).
+     */
+    private static Partner.ChannelAuth channelAuth(Fields f) {
+        if (f.raw("channel.auth") == null) {
+            return Partner.ChannelAuth.NONE;
+        }
+        String v = f.text("channel.auth");
+        Partner.ChannelAuth auth = Partner.ChannelAuth.parse(v);
+        if (auth == null) {
+            throw f.file().error("channel.auth", "is '" + v + "'; allowed: "
+                    + java.util.Arrays.stream(Partner.ChannelAuth.values()).map(Partner.ChannelAuth::value).toList());
+        }
+        return auth;
+    }
+
+    /** {@code security.trustAnchors}: a list of CA certificate aliases (each optionally pinned); empty when absent. */
+    private static List<Partner.CertificateRef> trustAnchors(Fields f) {
+        String path = "security.trustAnchors";
+        Object raw = f.raw(path);
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> items) || items.isEmpty()) {
+            throw f.file().error(path, "must be a non-empty list of CA certificate names, e.g. [ca.crt]");
+        }
+        List<Partner.CertificateRef> refs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            refs.add(certificate(f, path + "[" + i + "]", items.get(i)));
+        }
+        return List.copyOf(refs);
     }
 
     /**
@@ -293,7 +346,11 @@ public final class PartnerRegistry {
 
     /** {@code ALIAS} or {@code {alias: ALIAS, sha256: FINGERPRINT}} (hex, colons and case ignored). */
     private static Partner.CertificateRef certificate(Fields f, String path) {
-        Object raw = f.raw(path);
+        return certificate(f, path, f.raw(path));
+    }
+
+    /** {@code raw} is the value at {@code path} (an alias or a mapping with alias and sha256). */
+    private static Partner.CertificateRef certificate(Fields f, String path, Object raw) {
         String alias;
         String sha256 = null;
         if (raw instanceof Map<?, ?> m) {
@@ -302,22 +359,30 @@ public final class PartnerRegistry {
                     throw f.file().error(path + "." + k, "is not a certificate field (alias, sha256)");
                 }
             }
-            alias = f.text(path + ".alias");
-            if (f.raw(path + ".sha256") != null) {
-                String given = f.text(path + ".sha256");
+            alias = single(f, path + ".alias", m.get("alias"));
+            if (m.get("sha256") != null) {
+                String given = single(f, path + ".sha256", m.get("sha256"));
                 sha256 = given.replace(":", "").replace(" ", "").toLowerCase(Locale.ROOT);
                 if (!sha256.matches("[0-9a-f]{64}")) {
                     throw f.file().error(path + ".sha256", "'" + given + "' is not a SHA-256 fingerprint (64 hex digits, colons allowed)");
                 }
             }
         } else {
-            alias = f.text(path);
+            alias = single(f, path, raw);
         }
         if (alias.contains("/") || alias.contains("\\") || alias.startsWith(".")) {
             throw f.file().error(path, "'" + alias + "' must be a certificate name in the key ring, not a path");
         }
         PolicyFile file = f.file();
         return new Partner.CertificateRef(alias, sha256, file.name() + ":" + file.line(path), path);
+    }
+
+    /** A single non-blank value at {@code path}, trimmed. */
+    private static String single(Fields f, String path, Object v) {
+        if (v == null || v instanceof Map || v instanceof List || String.valueOf(v).isBlank()) {
+            throw f.file().error(path, "is missing or not a single value");
+        }
+        return String.valueOf(v).trim();
     }
 
     /** Handling caveats (DOMAIN.md section 9) stamped into every header: known names only, EMBARGO_UNTIL with its date. */

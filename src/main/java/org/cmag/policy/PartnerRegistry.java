@@ -66,6 +66,7 @@ public final class PartnerRegistry {
             if (p.id().equals(ownId)) {
                 continue;
             }
+            checkTransport(p, c.file());
             if (map.put(p.id(), p) != null) {
                 throw c.file().error("partner.id", p.id() + " is defined twice");
             }
@@ -256,15 +257,6 @@ public final class PartnerRegistry {
             throw file.error("security.certificates.tls", "is missing: channel.auth " + channelAuth.value()
                     + " needs the partner's TLS client certificate, e.g. tls: " + id + "-tls.crt");
         }
-        boolean https = (channel == Partner.Channel.REST ? rest : soap).startsWith("https://");
-        if ((channelAuth.requiresClientCertificate() || https) && trustAnchors.isEmpty()) {
-            throw file.error("security.trustAnchors", "is missing: " + (https ? "the https endpoint" : "channel.auth " + channelAuth.value())
-                    + " needs the CA certificate(s) the partner's TLS certificates chain to, e.g. trustAnchors: [ca.crt]");
-        }
-        if (channelAuth.requiresClientCertificate() && !https) {
-            throw file.error("channel." + (channel == Partner.Channel.REST ? "endpoint" : "soapEndpoint"), "is '"
-                    + (channel == Partner.Channel.REST ? rest : soap) + "'; channel.auth " + channelAuth.value() + " needs an https:// endpoint");
-        }
         Set<String> outboundTypes = messageTypes(f, "outbound");
         Set<String> inboundTypes = messageTypes(f, "inbound");
         return new Compiled(new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
@@ -272,6 +264,25 @@ public final class PartnerRegistry {
                 f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, Map.copyOf(purposes), fieldRules, freeText, channel, rest, soap, profile,
                 certificate(f, "security.certificates.signing"), certificate(f, "security.certificates.encryption"), handling,
                 channelAuth, tlsCertificate, trustAnchors), file);
+    }
+
+    /**
+     * A partner we connect to over https needs trust anchors for its server certificate; mutual TLS needs them and an
+     * https endpoint (after the deployment's endpoint overrides).
+     */
+    private static void checkTransport(Partner p, PolicyFile file) {
+        String endpoint = p.channel() == Partner.Channel.REST ? p.restEndpoint() : p.soapEndpoint();
+        String field = p.channel() == Partner.Channel.REST ? "channel.endpoint" : "channel.soapEndpoint";
+        boolean https = endpoint.startsWith("https://");
+        boolean mtls = p.channelAuth().requiresClientCertificate();
+        if ((mtls || https) && p.trustAnchors().isEmpty()) {
+            throw file.error("security.trustAnchors", "is missing: " + (https ? "the https endpoint" : "channel.auth " + p.channelAuth().value())
+                    + " needs the CA certificate(s) the partner's TLS certificates chain to, e.g. trustAnchors: [ca.crt]");
+        }
+        if (mtls && !https) {
+            throw file.error(field, "is '" + endpoint + "'; channel.auth " + p.channelAuth().value()
+                    + " needs an https:// endpoint (or gateway.partner." + p.id() + ".endpoint / .soap-endpoint)");
+        }
     }
 
     /**

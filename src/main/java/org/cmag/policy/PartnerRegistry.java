@@ -267,16 +267,16 @@ public final class PartnerRegistry {
     }
 
     /**
-     * A partner we connect to over https needs trust anchors for its server certificate; mutual TLS needs them and an
-     * https endpoint (after the deployment's endpoint overrides).
+     * Mutual TLS needs trust anchors and an https endpoint (after the deployment's endpoint overrides). That an https
+     * endpoint has trust anchors is checked at start-up, when the TLS material is loaded.
      */
     private static void checkTransport(Partner p, PolicyFile file) {
         String endpoint = p.channel() == Partner.Channel.REST ? p.restEndpoint() : p.soapEndpoint();
         String field = p.channel() == Partner.Channel.REST ? "channel.endpoint" : "channel.soapEndpoint";
         boolean https = endpoint.startsWith("https://");
         boolean mtls = p.channelAuth().requiresClientCertificate();
-        if ((mtls || https) && p.trustAnchors().isEmpty()) {
-            throw file.error("security.trustAnchors", "is missing: " + (https ? "the https endpoint" : "channel.auth " + p.channelAuth().value())
+        if (mtls && p.trustAnchors().isEmpty()) {
+            throw file.error("security.trustAnchors", "is missing: channel.auth " + p.channelAuth().value()
                     + " needs the CA certificate(s) the partner's TLS certificates chain to, e.g. trustAnchors: [ca.crt]");
         }
         if (mtls && !https) {

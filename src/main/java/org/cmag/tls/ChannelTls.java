@@ -126,6 +126,11 @@ public final class ChannelTls {
         Map<String, PartnerTls> partners = new LinkedHashMap<>();
         for (Partner p : registered) {
             if (p.trustAnchors().isEmpty()) {
+                if (p.restEndpoint().startsWith("https://") || p.soapEndpoint().startsWith("https://")) {
+                    // never the JVM's default trust store: a partner's server is trusted under its own anchors only
+                    throw new GatewayException(ErrorCode.CONFIGURATION, p.source() + ": field security.trustAnchors is missing: the https endpoint "
+                            + "of " + p.id() + " needs the CA certificate(s) its TLS certificates chain to, e.g. trustAnchors: [ca.crt]");
+                }
                 continue;
             }
             List<X509Certificate> anchors = new ArrayList<>();

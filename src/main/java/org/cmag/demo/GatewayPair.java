@@ -18,6 +18,11 @@ import org.cmag.policy.Partner;
 /**
  * Two administrations' gateways (NL and DE) in one JVM on loopback, each with its own broker, database and
  * ports, sharing one development PKI directory. Used by the demo, the benchmark and the end-to-end tests.
+ *
+ * <p>With TLS ({@link #GatewayPair(Path, Map, java.time.Clock, boolean)}) both gateways serve their listeners over TLS
+ * with the development PKI's TLS certificates and reach each other over https; whether a partner must present a client
+ * certificate is its agreement's {@code channel.auth}. The pair's own HTTP client then trusts the development CA and
+ * presents NL's TLS certificate (as NL's national systems or NL's gateway would), see {@link #client(String)}.
  */
 public final class GatewayPair implements AutoCloseable {
     private final Path root;
@@ -27,7 +32,8 @@ public final class GatewayPair implements AutoCloseable {
     private final int deSoap;
     private final Map<String, String> extra;
     private final java.time.Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final boolean tls;
+    private HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Gateway nl;
     private Gateway de;
 
@@ -37,7 +43,13 @@ public final class GatewayPair implements AutoCloseable {
 
     /** A pair whose gateways both read time from {@code clock} (tests move it to reach deadlines). */
     public GatewayPair(Path root, Map<String, String> extra, java.time.Clock clock) {
+        this(root, extra, clock, false);
+    }
+
+    /** A pair whose listeners and connections use TLS when {@code tls} (see the class comment). */
+    public GatewayPair(Path root, Map<String, String> extra, java.time.Clock clock, boolean tls) {
         this.clock = clock;
+        this.tls = tls;
         this.root = root.toAbsolutePath();
         this.nlHttp = freePort();
         this.nlSoap = freePort();
@@ -50,6 +62,9 @@ public final class GatewayPair implements AutoCloseable {
     public GatewayPair start(Partner.Channel channel) {
         de = Gateway.start(config("DE", "DE", deHttp, deSoap, "NL", nlHttp, nlSoap, Partner.Channel.REST), clock);
         nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel), clock);
+        if (tls) {
+            http = client("NL");
+        }
         return this;
     }
 
@@ -69,8 +84,11 @@ public final class GatewayPair implements AutoCloseable {
         o.put("gateway.pki.dir", root.resolve("pki").toString());
         o.put("gateway.http.port", String.valueOf(httpPort));
         o.put("gateway.soap.port", String.valueOf(soapPort));
-        o.put("gateway.partner." + partner + ".endpoint", "http://127.0.0.1:" + partnerHttp);
-        o.put("gateway.partner." + partner + ".soap-endpoint", "http://127.0.0.1:" + partnerSoap + "/soap/exchange/v1");
+        String scheme = tls ? "https" : "http";
+        o.put("gateway.tls.enabled", String.valueOf(tls));
+        o.put("gateway.soap.address", scheme + "://127.0.0.1:" + soapPort + "/soap/exchange/v1");
+        o.put("gateway.partner." + partner + ".endpoint", scheme + "://127.0.0.1:" + partnerHttp);
+        o.put("gateway.partner." + partner + ".soap-endpoint", scheme + "://127.0.0.1:" + partnerSoap + "/soap/exchange/v1");
         o.put("gateway.partner." + partner + ".channel", channel.name());
         o.putAll(extra);
         return GatewayConfig.load(null, Map.of(), o);
@@ -90,8 +108,13 @@ public final class GatewayPair implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String url, String contentType, byte[] body) {
+        return post(http, url, contentType, body);
+    }
+
+    /** Posts with {@code client}, e.g. one from {@link #client(String)} with another TLS identity. */
+    public static HttpResponse<String> post(HttpClient client, String url, String contentType, byte[] body) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -99,6 +122,39 @@ public final class GatewayPair implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An HTTP client trusting the development CA of this pair's PKI and presenting the development TLS certificate of
+     * {@code identity} ({@code <ID>-tls.p12}) as client certificate; no client certificate when {@code identity} is null.
+     */
+    public HttpClient client(String identity) {
+        try {
+            char[] password = "changeit".toCharArray();
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", org.cmag.crypto.KeyStores.readPem(root.resolve("pki").resolve("ca.crt")));
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            tmf.init(trust);
+            javax.net.ssl.KeyManager[] keys = null;
+            if (identity != null) {
+                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(
+                        root.resolve("pki").resolve(org.cmag.tls.DevTlsCertificates.keystoreName(identity)))) {
+                    ks.load(in, password);
+                }
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, password);
+                keys = kmf.getKeyManagers();
+            }
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+            ctx.init(keys, tmf.getTrustManagers(), null);
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).sslContext(ctx).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("TLS client for " + identity + ": " + e.getMessage(), e);
         }
     }
 

@@ -88,9 +88,11 @@ public final class Gateway implements AutoCloseable {
     private final CaseStore cases;
     private final PartnerRegistry registry;
     private final KeyRing keys;
+    private final org.cmag.tls.ChannelTls tls;
+    private final AutoCloseable tlsVertx;
 
     private Gateway(GatewayConfig config, Main main, Broker broker, Database database, AuditLog audit, OutboundStore outbound,
-            InboundStore inbound, CaseStore cases, PartnerRegistry registry, KeyRing keys) {
+            InboundStore inbound, CaseStore cases, PartnerRegistry registry, KeyRing keys, org.cmag.tls.ChannelTls tls, AutoCloseable tlsVertx) {
         this.config = config;
         this.main = main;
         this.broker = broker;
@@ -101,6 +103,8 @@ public final class Gateway implements AutoCloseable {
         this.cases = cases;
         this.registry = registry;
         this.keys = keys;
+        this.tls = tls;
+        this.tlsVertx = tlsVertx;
     }
 
     /** Starts a gateway with the system clock. */
@@ -120,6 +124,9 @@ public final class Gateway implements AutoCloseable {
         expiry.warnings().forEach(w -> LOG.warn("Gateway {}: certificate warning: {}", ownId, w));
         expiry.errors().forEach(e -> LOG.error("Gateway {}: certificate error: {}", ownId, e));
         keys.own().signer(clock.instant()); // fail closed: a gateway that cannot sign does not start
+        boolean tlsEnabled = config.getBoolean("gateway.tls.enabled");
+        org.cmag.tls.ChannelTls tls = loadTls(config, registry, tlsEnabled, clock);
+        java.net.URI soapAddress = soapAddress(config, tlsEnabled);
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -151,6 +158,16 @@ public final class Gateway implements AutoCloseable {
             String queuePrefix = config.get("gateway.queue.outbound-prefix");
 
             Main main = new Main();
+            AutoCloseable tlsVertx = null;
+            if (tlsEnabled) {
+                // camel platform-http finds this Vert.x in the registry; its HTTP server is served over TLS (TlsListeners)
+                io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+                tlsVertx = () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                opened.add(tlsVertx);
+                main.bind("tlsVertx", org.cmag.tls.TlsListeners.tlsVertx(vertx, tls));
+            }
+            main.bind("soapServerTls", org.cmag.tls.TlsListeners.soapServer(tlsEnabled ? tls : null, soapAddress.getHost(), soapAddress.getPort()));
+            main.bind("checkClientCertificate", new org.cmag.stage.CheckClientCertificate(tls, registry, clock));
             main.bind("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
             main.bind("faultMapper", new FaultMapper(audit));
             main.bind("validateNationalRequest", new ValidateNationalRequest(new NationalRequestParser(), maxBytes));
@@ -226,7 +243,7 @@ public final class Gateway implements AutoCloseable {
             main.setOverrideProperties(camelProperties(config, maxBytes));
             main.start();
 
-            Gateway gateway = new Gateway(config, main, broker, database, audit, outbound, inbound, cases, registry, keys);
+            Gateway gateway = new Gateway(config, main, broker, database, audit, outbound, inbound, cases, registry, keys, tls, tlsVertx);
             gateway.addDeliveryRoutes(queuePrefix);
             return gateway;
         } catch (GatewayException e) {
@@ -291,14 +308,25 @@ public final class Gateway implements AutoCloseable {
                     .add();
         }
         for (Partner partner : registry.all()) {
+            String restUri = restUri(partner.restEndpoint());
+            String soapUri = soapUri(partner.soapEndpoint());
+            if (partner.restEndpoint().startsWith("https://")) {
+                // our TLS client certificate; the partner's server certificate against its anchors, host name verified
+                context.getRegistry().bind("tlsClient-" + partner.id(), tls.clientParameters(partner.id()));
+                restUri += "&sslContextParameters=#tlsClient-" + partner.id();
+            }
+            if (partner.soapEndpoint().startsWith("https://")) {
+                context.getRegistry().bind("soapClientTls-" + partner.id(), org.cmag.tls.TlsListeners.soapClient(tls, partner.id()));
+                soapUri += "&cxfConfigurer=#soapClientTls-" + partner.id();
+            }
             TemplatedRouteBuilder.builder(context, "outbound-delivery")
                     .routeId("outbound-delivery-" + partner.id())
                     .prefixId(partner.id() + "-")
                     .parameter("partnerId", partner.id())
                     .parameter("queue", partner.outboundQueue(queuePrefix))
                     .parameter("channel", partner.channel().name())
-                    .parameter("restUri", restUri(partner.restEndpoint()))
-                    .parameter("soapUri", soapUri(partner.soapEndpoint()))
+                    .parameter("restUri", restUri)
+                    .parameter("soapUri", soapUri)
                     .add();
         }
     }
@@ -376,6 +404,52 @@ public final class Gateway implements AutoCloseable {
         return days;
     }
 
+    /**
+     * The TLS material of the partner channels ({@link org.cmag.tls.ChannelTls}). Fail closed: a partner whose agreement
+     * requires mutual TLS needs {@code gateway.tls.enabled=true}; our TLS key is loaded when the listeners use TLS or a
+     * partner endpoint is https. The development PKI issues a TLS certificate per administration ({@code <ID>-tls.p12},
+     * {@code <ID>-tls.crt}).
+     */
+    private static org.cmag.tls.ChannelTls loadTls(GatewayConfig config, PartnerRegistry registry, boolean enabled, Clock clock) {
+        boolean https = false;
+        for (Partner p : registry.all()) {
+            if (p.channelAuth().requiresToken()) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, p.source() + ": field channel.auth is '" + p.channelAuth().value()
+                        + "', but bearer-token authentication of partners is not available in this build; use none or mtls");
+            }
+            if (p.channelAuth().requiresClientCertificate() && !enabled) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, p.source() + ": field channel.auth is '" + p.channelAuth().value()
+                        + "' (mutual TLS), but the listeners do not use TLS: set gateway.tls.enabled=true");
+            }
+            https |= (p.channel() == Partner.Channel.REST ? p.restEndpoint() : p.soapEndpoint()).startsWith("https://");
+        }
+        Path pki = config.getPath("gateway.pki.dir");
+        char[] password = config.get("gateway.tls.keystore-password").toCharArray();
+        if (config.getBoolean("gateway.pki.dev-generate")) {
+            List<String> ids = new ArrayList<>();
+            ids.add(config.gatewayId());
+            registry.all().forEach(p -> ids.add(p.id()));
+            new org.cmag.tls.DevTlsCertificates(pki, clock, config.get("gateway.pki.store-password").toCharArray()).ensure(ids);
+        }
+        Path keystore = enabled || https ? config.getPath("gateway.tls.keystore") : null;
+        return org.cmag.tls.ChannelTls.load(keystore, password, config.get("gateway.tls.key-alias"), pki, registry.all(), clock.instant());
+    }
+
+    /** The SOAP listener's address: https with TLS on, http without (a mismatch is a configuration error). */
+    private static java.net.URI soapAddress(GatewayConfig config, boolean tlsEnabled) {
+        String address = config.get("gateway.soap.address");
+        String scheme = tlsEnabled ? "https://" : "http://";
+        if (!address.startsWith(scheme)) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.soap.address is '" + address + "'; with gateway.tls.enabled="
+                    + tlsEnabled + " it must start with " + scheme);
+        }
+        java.net.URI uri = java.net.URI.create(address);
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.soap.address '" + address + "' must name a host and a port");
+        }
+        return uri;
+    }
+
     private static void createDirectories(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -447,9 +521,15 @@ public final class Gateway implements AutoCloseable {
         return new org.cmag.store.ReceivedDataRegister(database, audit);
     }
 
-    /** Base URL of this gateway's HTTP listener. */
+    /** Base URL of this gateway's HTTP listener (https when gateway.tls.enabled). */
     public String httpBase() {
-        return "http://" + config.get("gateway.http.host") + ":" + config.get("gateway.http.port");
+        return (config.getBoolean("gateway.tls.enabled") ? "https://" : "http://") + config.get("gateway.http.host") + ":"
+                + config.get("gateway.http.port");
+    }
+
+    /** The TLS material of the partner channels. */
+    public org.cmag.tls.ChannelTls tls() {
+        return tls;
     }
 
     @Override
@@ -458,6 +538,9 @@ public final class Gateway implements AutoCloseable {
             main.stop();
         } catch (Exception e) {
             // continue closing the rest
+        }
+        if (tlsVertx != null) {
+            closeQuietly(tlsVertx);
         }
         closeQuietly(broker);
         closeQuietly(database);

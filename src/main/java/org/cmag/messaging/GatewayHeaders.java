@@ -22,6 +22,8 @@ public final class GatewayHeaders {
     public static final String NATIONAL_REQUEST = "GwNationalRequest";
     /** Exchange property: the exchange message document being built, signed, sealed. */
     public static final String DOCUMENT = "GwDocument";
+    /** Exchange property: the TLS client certificate chain (X509Certificate[], leaf first) the message came with; empty if none. */
+    public static final String CLIENT_CERTIFICATES = "GwClientCertificates";
     /** Exchange property: the raw received message text. */
     public static final String RAW = "GwRaw";
     /** Exchange property: the partner encryption certificate chosen by select-recipient-certificate. */

@@ -17,6 +17,8 @@ import org.cmag.crypto.SecurityProfile;
  * @param encryptionCertificates the partner's encryption certificates (several during a key rotation)
  * @param trustAnchors the CA certificates every partner certificate must chain to
  * @param revocation how the partner's certificates are checked for revocation
+ * @param channelAuth how the partner authenticates on our partner channels ({@code channel.auth})
+ * @param tlsCertificate the partner's TLS client certificate ({@code security.certificates.tls}); null when not registered
  */
 public record Partner(
         String id,
@@ -46,7 +48,52 @@ public record Partner(
         List<CertificateRef> encryptionCertificates,
         List<CertificateRef> trustAnchors,
         org.cmag.crypto.RevocationSettings revocation,
-        Handling handling) {
+        Handling handling,
+        ChannelAuth channelAuth,
+        CertificateRef tlsCertificate) {
+
+    /**
+     * {@code channel.auth}: what a partner must show on our partner channels besides the signed message. {@code token}
+     * is a bearer token of the partner's identity provider, {@code mtls} a TLS client certificate that belongs to the
+     * partner.
+     */
+    public enum ChannelAuth {
+        NONE("none"),
+        TOKEN("token"),
+        MTLS("mtls"),
+        TOKEN_AND_MTLS("token+mtls");
+
+        private final String value;
+
+        ChannelAuth(String value) {
+            this.value = value;
+        }
+
+        /** The agreement file's spelling, e.g. {@code token+mtls}. */
+        public String value() {
+            return value;
+        }
+
+        /** Whether a TLS client certificate of the partner is required. */
+        public boolean requiresClientCertificate() {
+            return this == MTLS || this == TOKEN_AND_MTLS;
+        }
+
+        /** Whether a bearer token of the partner is required. */
+        public boolean requiresToken() {
+            return this == TOKEN || this == TOKEN_AND_MTLS;
+        }
+
+        /** The setting spelled {@code value}, or null when there is none. */
+        public static ChannelAuth parse(String value) {
+            for (ChannelAuth a : values()) {
+                if (a.value.equals(value)) {
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
 
     /** Exchange channel to the partner. */
     public enum Channel {

@@ -66,6 +66,7 @@ public final class PartnerRegistry {
             if (p.id().equals(ownId)) {
                 continue;
             }
+            checkTransport(p, c.file());
             if (map.put(p.id(), p) != null) {
                 throw c.file().error("partner.id", p.id() + " is defined twice");
             }
@@ -248,13 +249,58 @@ public final class PartnerRegistry {
         if (validUntil != null && validUntil.isBefore(validFrom)) {
             throw file.error("agreement.validUntil", "is " + validUntil + ", before agreement.validFrom " + validFrom);
         }
+        Partner.ChannelAuth channelAuth = channelAuth(f);
+        Partner.CertificateRef tlsCertificate = f.raw("security.certificates.tls") == null ? null
+                : certificate(f, "security.certificates.tls");
+        List<Partner.CertificateRef> trustAnchors = trustAnchors(f);
+        if (channelAuth.requiresClientCertificate() && tlsCertificate == null) {
+            throw file.error("security.certificates.tls", "is missing: channel.auth " + channelAuth.value()
+                    + " needs the partner's TLS client certificate, e.g. tls: " + id + "-tls.crt");
+        }
         Set<String> outboundTypes = messageTypes(f, "outbound");
         Set<String> inboundTypes = messageTypes(f, "inbound");
         return new Compiled(new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
                 f.text("agreement.version"), validFrom, validUntil, outboundTypes, inboundTypes, sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
                 f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, Map.copyOf(purposes), fieldRules, freeText, channel, rest, soap, profile,
                 certificates(f, "security.certificates.signing"), certificates(f, "security.certificates.encryption"),
-                trustAnchors(f), revocation(f), handling), file);
+                trustAnchors, revocation(f), handling, channelAuth, tlsCertificate), file);
+    }
+
+    /**
+     * Mutual TLS needs trust anchors and an https endpoint (after the deployment's endpoint overrides). That an https
+     * endpoint has trust anchors is checked at start-up, when the TLS material is loaded.
+     */
+    private static void checkTransport(Partner p, PolicyFile file) {
+        String endpoint = p.channel() == Partner.Channel.REST ? p.restEndpoint() : p.soapEndpoint();
+        String field = p.channel() == Partner.Channel.REST ? "channel.endpoint" : "channel.soapEndpoint";
+        boolean https = endpoint.startsWith("https://");
+        boolean mtls = p.channelAuth().requiresClientCertificate();
+        if (mtls && p.trustAnchors().isEmpty()) {
+            throw file.error("security.trustAnchors", "is missing: channel.auth " + p.channelAuth().value()
+                    + " needs the CA certificate(s) the partner's TLS certificates chain to, e.g. trustAnchors: [ca.crt]");
+        }
+        if (mtls && !https) {
+            throw file.error(field, "is '" + endpoint + "'; channel.auth " + p.channelAuth().value()
+                    + " needs an https:// endpoint (or gateway.partner." + p.id() + ".endpoint / .soap-endpoint)");
+        }
+    }
+
+    /**
+     * {@code channel.auth}: {@code none} (the default), {@code token}, {@code mtls} or {@code token+mtls}. With mutual TLS
+     * the agreement must name the partner's TLS client certificate ({@code security.certificates.tls}) and the CA
+     * certificate(s) it chains to ({@code security.trustAnchors}).
+     */
+    private static Partner.ChannelAuth channelAuth(Fields f) {
+        if (f.raw("channel.auth") == null) {
+            return Partner.ChannelAuth.NONE;
+        }
+        String v = f.text("channel.auth");
+        Partner.ChannelAuth auth = Partner.ChannelAuth.parse(v);
+        if (auth == null) {
+            throw f.file().error("channel.auth", "is '" + v + "'; allowed: "
+                    + java.util.Arrays.stream(Partner.ChannelAuth.values()).map(Partner.ChannelAuth::value).toList());
+        }
+        return auth;
     }
 
     /**
@@ -401,22 +447,30 @@ public final class PartnerRegistry {
                     throw f.file().error(path + "." + k, "is not a certificate field (alias, sha256)");
                 }
             }
-            alias = f.text(path + ".alias");
-            if (f.raw(path + ".sha256") != null) {
-                String given = f.text(path + ".sha256");
+            alias = single(f, path + ".alias", m.get("alias"));
+            if (m.get("sha256") != null) {
+                String given = single(f, path + ".sha256", m.get("sha256"));
                 sha256 = given.replace(":", "").replace(" ", "").toLowerCase(Locale.ROOT);
                 if (!sha256.matches("[0-9a-f]{64}")) {
                     throw f.file().error(path + ".sha256", "'" + given + "' is not a SHA-256 fingerprint (64 hex digits, colons allowed)");
                 }
             }
         } else {
-            alias = f.text(path);
+            alias = single(f, path, raw);
         }
         if (alias.contains("/") || alias.contains("\\") || alias.startsWith(".")) {
             throw f.file().error(path, "'" + alias + "' must be a certificate name in the key ring, not a path");
         }
         PolicyFile file = f.file();
         return new Partner.CertificateRef(alias, sha256, file.name() + ":" + file.line(path), path);
+    }
+
+    /** A single non-blank value at {@code path}, trimmed. */
+    private static String single(Fields f, String path, Object v) {
+        if (v == null || v instanceof Map || v instanceof List || String.valueOf(v).isBlank()) {
+            throw f.file().error(path, "is missing or not a single value");
+        }
+        return String.valueOf(v).trim();
     }
 
     /** Handling caveats (DOMAIN.md section 9) stamped into every header: known names only, EMBARGO_UNTIL with its date. */

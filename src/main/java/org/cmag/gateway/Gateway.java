@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable {
                 config.getOptional("gateway.policies.dir") == null ? null : Path.of(config.get("gateway.policies.dir")), ownId,
                 config::getOptional);
         KeyRing keys = loadKeys(config, registry, clock);
+        org.cmag.identity.Identity identity = org.cmag.identity.Identity.from(config, registry, clock);
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -139,6 +140,14 @@ public final class Gateway implements AutoCloseable {
             Main main = new Main();
             main.bind("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
             main.bind("faultMapper", new FaultMapper(audit));
+            // access control: one stage per endpoint group's role (pass-through in gateway.auth.mode=none)
+            org.cmag.identity.AccessControl access = identity.access();
+            main.bind("authenticatePartner", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.PARTNER_ADMINISTRATION));
+            main.bind("requireNationalSystem", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.NATIONAL_SYSTEM));
+            main.bind("requireLegalOfficer", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.LEGAL_OFFICER));
+            main.bind("requireGatewayAdmin", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.GATEWAY_ADMIN));
+            main.bind("authoriseSender", new org.cmag.stage.AuthoriseSender(access, registry));
+            main.bind("attachPartnerToken", new org.cmag.stage.AttachPartnerToken(identity.partnerTokens()));
             main.bind("validateNationalRequest", new ValidateNationalRequest(new NationalRequestParser(), maxBytes));
             main.bind("resolvePartner", new ResolvePartner(registry));
             WcoPaths wcoPaths = WcoPaths.load();

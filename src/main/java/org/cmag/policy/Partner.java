@@ -40,12 +40,58 @@ public record Partner(
         SecurityProfile security,
         CertificateRef signingCertificate,
         CertificateRef encryptionCertificate,
-        Handling handling) {
+        Handling handling,
+        ChannelAuth auth) {
 
     /** Exchange channel to the partner. */
     public enum Channel {
         REST,
         SOAP
+    }
+
+    /**
+     * How the partner's channel authenticates, in both directions ({@code channel.auth} in the agreement, overridable
+     * with {@code gateway.partner.<ID>.auth}): {@code token} means the partner must present a bearer access token on
+     * our partner channel and we present one (client credentials from its token endpoint) when delivering to it;
+     * {@code mtls} means client certificates; {@code token+mtls} both; {@code none} neither (the signed and encrypted
+     * message is then the only authentication, and the deployment relies on network controls).
+     */
+    public enum ChannelAuth {
+        NONE("none"),
+        TOKEN("token"),
+        MTLS("mtls"),
+        TOKEN_MTLS("token+mtls");
+
+        private final String value;
+
+        ChannelAuth(String value) {
+            this.value = value;
+        }
+
+        /** The value as written in an agreement file. */
+        public String value() {
+            return value;
+        }
+
+        /** Whether bearer tokens are required on this channel. */
+        public boolean requiresToken() {
+            return this == TOKEN || this == TOKEN_MTLS;
+        }
+
+        /** Whether client certificates are required on this channel. */
+        public boolean requiresClientCertificate() {
+            return this == MTLS || this == TOKEN_MTLS;
+        }
+
+        /** The value for {@code text} ({@code none}, {@code token}, {@code mtls}, {@code token+mtls}), or null. */
+        public static ChannelAuth parse(String text) {
+            for (ChannelAuth a : values()) {
+                if (a.value.equalsIgnoreCase(text.trim())) {
+                    return a;
+                }
+            }
+            return null;
+        }
     }
 
     /** A legal instrument the agreement rests on, with the articles requests may cite. */

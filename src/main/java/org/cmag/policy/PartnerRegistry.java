@@ -56,7 +56,7 @@ public final class PartnerRegistry {
      * Loads every {@code *.yaml} in {@code dir} (or the packaged {@code policies/partners} when dir is null)
      * except our own administration's file.
      *
-     * @param overrides config lookup for {@code gateway.partner.<ID>.channel|endpoint|soap-endpoint}
+     * @param overrides config lookup for {@code gateway.partner.<ID>.channel|endpoint|soap-endpoint|auth}
      */
     public static PartnerRegistry load(Path dir, String ownId, Function<String, String> overrides) {
         Map<String, Partner> map = new TreeMap<>();
@@ -190,6 +190,12 @@ public final class PartnerRegistry {
         Partner.Channel channel = f.enumValue("channel.type", channelName, Partner.Channel.class);
         String rest = Optional.ofNullable(overrides.apply(prefix + "endpoint")).orElse(f.text("channel.endpoint"));
         String soap = Optional.ofNullable(overrides.apply(prefix + "soap-endpoint")).orElse(f.text("channel.soapEndpoint"));
+        String authText = Optional.ofNullable(overrides.apply(prefix + "auth"))
+                .orElse(f.raw("channel.auth") == null ? Partner.ChannelAuth.NONE.value() : f.text("channel.auth"));
+        Partner.ChannelAuth auth = Partner.ChannelAuth.parse(authText);
+        if (auth == null) {
+            throw file.error("channel.auth", "is '" + authText + "'; allowed: none, token, mtls, token+mtls");
+        }
         SecurityProfile profile = new SecurityProfile(
                 f.enumValue("security.signature", f.text("security.signature"), SignatureAlgorithm.class),
                 f.enumValue("security.digest", f.text("security.digest"), DigestAlgorithm.class),
@@ -253,7 +259,7 @@ public final class PartnerRegistry {
         return new Compiled(new Partner(id, f.text("partner.name"), f.text("partner.country"), f.text("agreement.id"),
                 f.text("agreement.version"), validFrom, validUntil, outboundTypes, inboundTypes, sha256(s.bytes()), s.name(), List.copyOf(instruments), Set.copyOf(types),
                 f.integer("agreement.retentionYears"), Map.copyOf(deadlines), reminderPercent, Map.copyOf(purposes), fieldRules, freeText, channel, rest, soap, profile,
-                certificate(f, "security.certificates.signing"), certificate(f, "security.certificates.encryption"), handling), file);
+                certificate(f, "security.certificates.signing"), certificate(f, "security.certificates.encryption"), handling, auth), file);
     }
 
     /**

@@ -32,32 +32,28 @@ public final class AccessControl {
     }
 
     /**
-     * The caller of an endpoint that requires {@code role}: a token is mandatory. Null in mode none.
+     * Who calls: the verified token's principal. A token is mandatory unless {@code optional} (the partner channels,
+     * where whether one is required depends on the Sender, see {@link #checkSender}). Null in mode none, and when an
+     * optional token is absent.
      *
      * @param authorization the {@code Authorization} header value (may be null)
      */
-    public Principal require(String authorization, Role role) {
-        if (validator == null) {
+    public Principal authenticate(String authorization, boolean optional) {
+        if (validator == null || (optional && authorization == null)) {
             return null;
         }
-        Principal p = validator.validate(authorization);
-        if (!p.hasRole(role)) {
-            throw new GatewayException(ErrorCode.ROLE_MISSING, "Client '" + p.name() + "' lacks the role " + role.roleName()
-                    + " that this endpoint requires");
-        }
-        return p;
+        return validator.validate(authorization);
     }
 
-    /**
-     * The caller of a partner channel, before the message is read: a token, when presented, must be valid and carry
-     * {@code partner-administration}; whether one is required depends on the Sender ({@link #checkSender}). Null when
-     * no token was presented, and in mode none.
-     */
-    public Principal partnerCaller(String authorization) {
-        if (validator == null || authorization == null) {
-            return null;
+    /** The caller must hold {@code role}; nothing to check in mode none or without a caller on a partner channel. */
+    public void authorise(Principal caller, Role role) {
+        if (validator == null || caller == null) {
+            return;
         }
-        return require(authorization, Role.PARTNER_ADMINISTRATION);
+        if (!caller.hasRole(role)) {
+            throw new GatewayException(ErrorCode.ROLE_MISSING, "Client '" + caller.name() + "' lacks the role " + role.roleName()
+                    + " that this endpoint requires");
+        }
     }
 
     /**

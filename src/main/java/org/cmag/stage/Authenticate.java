@@ -27,10 +27,11 @@ public final class Authenticate implements Processor {
     public void process(Exchange exchange) {
         Message m = exchange.getMessage();
         String authorization = m.getHeader("Authorization", String.class);
-        Principal caller = role == Role.PARTNER_ADMINISTRATION ? access.partnerCaller(authorization) : access.require(authorization, role);
+        Principal caller = access.authenticate(authorization, role == Role.PARTNER_ADMINISTRATION);
         m.removeHeader("Authorization");
         if (caller != null) {
             exchange.setProperty(GatewayHeaders.CALLER, caller);
         }
+        access.authorise(caller, role);
     }
 }

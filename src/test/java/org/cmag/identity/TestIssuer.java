@@ -58,7 +58,8 @@ public final class TestIssuer implements AutoCloseable {
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
-    private final AtomicInteger forgedToIssue = new AtomicInteger();
+    private final Map<String, AtomicInteger> tokenRequestsByClient = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> forgedToIssue = new ConcurrentHashMap<>();
     private volatile RSAKey signing;
     private volatile Duration tokenLifetime = Duration.ofMinutes(5);
 
@@ -107,9 +108,9 @@ public final class TestIssuer implements AutoCloseable {
         tokenLifetime = d;
     }
 
-    /** The next {@code n} tokens from the token endpoint are signed with a key this issuer does not publish. */
-    public void issueForgedTokens(int n) {
-        forgedToIssue.set(n);
+    /** The next {@code n} tokens the token endpoint issues to {@code clientId} are signed with a key this issuer does not publish. */
+    public void issueForgedTokens(String clientId, int n) {
+        forgedToIssue.put(clientId, new AtomicInteger(n));
     }
 
     public int jwksRequests() {
@@ -118,6 +119,12 @@ public final class TestIssuer implements AutoCloseable {
 
     public int tokenRequests() {
         return tokenRequests.get();
+    }
+
+    /** Token requests that authenticated as {@code clientId}. */
+    public int tokenRequests(String clientId) {
+        AtomicInteger n = tokenRequestsByClient.get(clientId);
+        return n == null ? 0 : n.get();
     }
 
     /** A new signing key {@code kid}, published next to the old ones; tokens are signed with it from now on. */
@@ -223,8 +230,10 @@ public final class TestIssuer implements AutoCloseable {
             respond(ex, 401, "{\"error\":\"invalid_client\",\"error_description\":\"Invalid client or Invalid client credentials\"}");
             return;
         }
+        tokenRequestsByClient.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         JWTClaimsSet claims = claims(id, c.roles().toArray(String[]::new)).build();
-        String token = forgedToIssue.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+        AtomicInteger forged = forgedToIssue.get(id);
+        String token = forged != null && forged.getAndUpdate(n -> Math.max(0, n - 1)) > 0
                 ? signWith(newRsaKey("forged"), JWSAlgorithm.RS256, claims) : sign(claims);
         respond(ex, 200, "{\"access_token\":\"" + token + "\",\"expires_in\":" + tokenLifetime.toSeconds()
                 + ",\"refresh_expires_in\":0,\"token_type\":\"Bearer\",\"not-before-policy\":0,\"scope\":\"profile email\"}");

@@ -136,6 +136,9 @@ public final class TokenValidator {
             throw new GatewayException(ErrorCode.TOKEN_MISSING, "The request carries no Authorization: Bearer access token");
         }
         String v = authorization.trim();
+        if (v.equalsIgnoreCase("Bearer")) {
+            throw new GatewayException(ErrorCode.TOKEN_MISSING, "The Authorization header carries an empty Bearer token");
+        }
         if (v.length() < 7 || !v.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new GatewayException(ErrorCode.TOKEN_MALFORMED, "The Authorization header is not a Bearer token");
         }

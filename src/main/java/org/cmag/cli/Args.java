@@ -73,6 +73,15 @@ final class Args {
     }
 
     /** Bad command line: exit code 2 with the message. */
+    /**
+     * Adds {@code Authorization: Bearer} from the environment variable {@code CMAG_ACCESS_TOKEN} (a gateway in
+     * {@code gateway.auth.mode=keycloak} requires it on its API); nothing when it is unset. Never printed.
+     */
+    static java.net.http.HttpRequest.Builder withToken(java.net.http.HttpRequest.Builder request) {
+        String token = System.getenv("CMAG_ACCESS_TOKEN");
+        return token == null || token.isBlank() ? request : request.header("Authorization", "Bearer " + token.trim());
+    }
+
     static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -76,7 +76,7 @@ final class CaseCommand {
             throw new Args.UsageException("case takes list or show CASE-ID");
         }
         try {
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+            var r = java.net.http.HttpClient.newHttpClient().send(Args.withToken(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)))
                     .timeout(java.time.Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
             if (r.statusCode() != 200) {

@@ -77,8 +77,8 @@ final class ConsentCommand {
         var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("from", r.from()).put("to", r.to())
                 .put("messageRef", r.messageRef()).put("reference", r.reference()).put("recordedBy", r.recordedBy());
         try {
-            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(base + "/api/v1/consents")).timeout(java.time.Duration.ofSeconds(10))
+            var response = java.net.http.HttpClient.newHttpClient().send(Args.withToken(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(base + "/api/v1/consents"))).timeout(java.time.Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json.toString(), StandardCharsets.UTF_8)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -160,7 +160,7 @@ final class HeldCommand {
             }
         }
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> r = HttpClient.newHttpClient().send(Args.withToken(request).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode json = JSON.readTree(r.body());
             if (r.statusCode() != 200) {

@@ -24,14 +24,19 @@ import org.cmag.error.GatewayException;
  *       {@code ./config} when it exists);</li>
  *   <li>environment variables: every known key can be set as its upper-case form with {@code .} and
  *       {@code -} replaced by {@code _} (e.g. {@code GATEWAY_HTTP_PORT} for {@code gateway.http.port}), and
- *       {@code GATEWAY_PARTNER_<ID>_CHANNEL|ENDPOINT|SOAP_ENDPOINT} set a partner's channel and endpoints;</li>
+ *       {@code GATEWAY_PARTNER_<ID>_CHANNEL|ENDPOINT|SOAP_ENDPOINT|AUTH|TOKEN_*} set a partner's channel, endpoints and
+ *       token settings;</li>
  *   <li>explicit overrides (command-line flags, the demo, tests).</li>
  * </ol>
  * Values may refer to other keys as {@code ${key}}. Missing mandatory keys fail closed at start-up.
  */
 public final class GatewayConfig {
-    /** Per-partner overrides from the environment, e.g. GATEWAY_PARTNER_DE_ENDPOINT, GATEWAY_PARTNER_DE_SOAP_ENDPOINT. */
-    private static final Pattern PARTNER_ENV = Pattern.compile("GATEWAY_PARTNER_([A-Z0-9]+)_(CHANNEL|ENDPOINT|SOAP_ENDPOINT)");
+    /**
+     * Per-partner overrides from the environment, e.g. GATEWAY_PARTNER_DE_ENDPOINT, GATEWAY_PARTNER_DE_SOAP_ENDPOINT, and the
+     * partner's token settings (GATEWAY_PARTNER_DE_TOKEN_SECRET: the client secret for DE's token endpoint).
+     */
+    private static final Pattern PARTNER_ENV = Pattern.compile(
+            "GATEWAY_PARTNER_([A-Z0-9]+)_(CHANNEL|ENDPOINT|SOAP_ENDPOINT|AUTH|TOKEN_URL|TOKEN_CLIENT_ID|TOKEN_SECRET|TOKEN_SECRET_FILE|TOKEN_ISSUER|TOKEN_JWKS_URL)");
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
 
     private final Map<String, String> values;

@@ -80,6 +80,22 @@ public enum ErrorCode {
             "The Keycloak server could not be reached or failed"),
     IDENTITY_ADMIN_REFUSED("identity_admin_refused", FaultSide.SERVER, 500,
             "The Keycloak server refused the admin credentials or the operation (wrong credentials or missing rights)"),
+    // access control (gateway.auth.mode=keycloak): who calls, with which roles, acting as which partner
+    TOKEN_MISSING("token_missing", FaultSide.CLIENT, 401, "No bearer access token was presented"),
+    TOKEN_MALFORMED("token_malformed", FaultSide.CLIENT, 401, "The access token is not a well-formed signed JWT access token"),
+    TOKEN_UNSIGNED("token_unsigned", FaultSide.CLIENT, 401, "The access token is not signed (alg none)"),
+    TOKEN_SIGNATURE_INVALID("token_signature_invalid", FaultSide.CLIENT, 401,
+            "The access token's signature does not verify with a key its issuer publishes, or its algorithm is not accepted"),
+    TOKEN_EXPIRED("token_expired", FaultSide.CLIENT, 401, "The access token has expired"),
+    TOKEN_NOT_YET_VALID("token_not_yet_valid", FaultSide.CLIENT, 401, "The access token is not valid yet (nbf)"),
+    TOKEN_ISSUER_INVALID("token_issuer_invalid", FaultSide.CLIENT, 401, "The access token was issued by an issuer this gateway does not trust"),
+    TOKEN_AUDIENCE_INVALID("token_audience_invalid", FaultSide.CLIENT, 401, "The access token is not meant for this gateway (aud)"),
+    ROLE_MISSING("role_missing", FaultSide.CLIENT, 403, "The caller's token lacks the role this endpoint requires"),
+    PARTNER_MISMATCH("partner_mismatch", FaultSide.PARTNER, 403,
+            "The authenticated partner administration is not the Sender the message names"),
+    IDENTITY_UNAVAILABLE("identity_unavailable", FaultSide.SERVER, 503, "The token issuer's signing keys cannot be fetched"),
+    PARTNER_TOKEN_FAILED("partner_token_failed", FaultSide.PARTNER, 502,
+            "No access token could be obtained from the partner's token endpoint"),
 
     // this gateway
     KEY_MATERIAL("key_material", FaultSide.SERVER, 500, "Key material is missing or unusable"),

@@ -59,6 +59,10 @@ public final class FaultMapper {
         auditRejection(exchange, e);
         QName faultCode = e.errorCode().side() == FaultSide.SERVER ? Fault.FAULT_CODE_SERVER : Fault.FAULT_CODE_CLIENT;
         SoapFault fault = new SoapFault(e.errorCode().code() + ": " + e.detail(), faultCode);
+        if (accessDenied(e.errorCode())) {
+            // refused before anything was read: HTTP 401/403 like the REST channel, so a client knows to renew its token
+            fault.setStatusCode(e.errorCode().httpStatus());
+        }
         try {
             Document doc = javax.xml.parsers.DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().newDocument();
             Element detail = doc.createElementNS(ERROR_NS, "err:Error");
@@ -94,7 +98,43 @@ public final class FaultMapper {
         return new GatewayException(ErrorCode.INTERNAL, "Internal error; incident " + incident);
     }
 
+    /** The codes of refused access: no or a bad token, a missing role, a partner acting as another. */
+    static boolean accessDenied(ErrorCode code) {
+        return code.code().startsWith("token_") || code == ErrorCode.ROLE_MISSING || code == ErrorCode.PARTNER_MISMATCH
+                || code == ErrorCode.IDENTITY_UNAVAILABLE;
+    }
+
+    /** Who was refused where: the verified caller, else the client id the token claims (marked unverified), never the token. */
+    private void auditAccessDenied(Exchange exchange, GatewayException e) {
+        Message m = exchange.getMessage();
+        org.cmag.identity.Principal caller = exchange.getProperty(GatewayHeaders.CALLER, org.cmag.identity.Principal.class);
+        String actor;
+        if (caller != null) {
+            actor = caller.name();
+        } else {
+            String claimed = org.cmag.identity.TokenValidator.claimedClient(m.getHeader("Authorization", String.class));
+            actor = claimed == null ? "anonymous" : "unverified:" + claimed;
+        }
+        String method = m.getHeader(Exchange.HTTP_METHOD, String.class);
+        String path = m.getHeader(Exchange.HTTP_PATH, String.class);
+        if (path == null) {
+            path = m.getHeader(Exchange.HTTP_URI, String.class);
+        }
+        String endpoint = (method == null ? "" : method + " ") + (path == null ? "" : path + " ") + "(" + exchange.getFromRouteId() + ")";
+        String partner = caller != null && caller.partnerId() != null ? caller.partnerId() : m.getHeader(GatewayHeaders.PARTNER_ID, String.class);
+        try {
+            audit.append(AuditEvent.rejected("access-denied", actor, partner, m.getHeader(GatewayHeaders.MESSAGE_ID, String.class), null,
+                    e.errorCode().code(), endpoint + ": " + e.detail()));
+        } catch (RuntimeException auditFailure) {
+            LOG.error("Could not audit refused access {} ({})", e.errorCode().code(), endpoint, auditFailure);
+        }
+    }
+
     private void auditRejection(Exchange exchange, GatewayException e) {
+        if (accessDenied(e.errorCode())) {
+            auditAccessDenied(exchange, e);
+            return;
+        }
         Message m = exchange.getMessage();
         String partner = m.getHeader(GatewayHeaders.PARTNER_ID, String.class);
         String route = exchange.getFromRouteId();

@@ -36,7 +36,8 @@ public final class GatewayException extends RuntimeException {
 
     /** Whether retrying the same operation later may succeed (a partner or storage outage). */
     public boolean isTransient() {
-        return errorCode == ErrorCode.DELIVERY_FAILED || errorCode == ErrorCode.STORAGE_UNAVAILABLE;
+        return errorCode == ErrorCode.DELIVERY_FAILED || errorCode == ErrorCode.STORAGE_UNAVAILABLE
+                || errorCode == ErrorCode.PARTNER_TOKEN_FAILED;
     }
 
     public String detail() {

@@ -127,6 +127,7 @@ public final class Gateway implements AutoCloseable {
         boolean tlsEnabled = config.getBoolean("gateway.tls.enabled");
         org.cmag.tls.ChannelTls tls = loadTls(config, registry, tlsEnabled, clock);
         java.net.URI soapAddress = soapAddress(config, tlsEnabled);
+        org.cmag.identity.Identity identity = org.cmag.identity.Identity.from(config, registry, clock);
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -170,6 +171,14 @@ public final class Gateway implements AutoCloseable {
             main.bind("checkClientCertificate", new org.cmag.stage.CheckClientCertificate(tls, registry, clock));
             main.bind("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
             main.bind("faultMapper", new FaultMapper(audit));
+            // access control: one stage per endpoint group's role (pass-through in gateway.auth.mode=none)
+            org.cmag.identity.AccessControl access = identity.access();
+            main.bind("authenticatePartner", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.PARTNER_ADMINISTRATION));
+            main.bind("requireNationalSystem", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.NATIONAL_SYSTEM));
+            main.bind("requireLegalOfficer", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.LEGAL_OFFICER));
+            main.bind("requireGatewayAdmin", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.GATEWAY_ADMIN));
+            main.bind("authoriseSender", new org.cmag.stage.AuthoriseSender(access, registry));
+            main.bind("attachPartnerToken", new org.cmag.stage.AttachPartnerToken(identity.partnerTokens()));
             main.bind("validateNationalRequest", new ValidateNationalRequest(new NationalRequestParser(), maxBytes));
             main.bind("resolvePartner", new ResolvePartner(registry));
             WcoPaths wcoPaths = WcoPaths.load();
@@ -413,10 +422,6 @@ public final class Gateway implements AutoCloseable {
     private static org.cmag.tls.ChannelTls loadTls(GatewayConfig config, PartnerRegistry registry, boolean enabled, Clock clock) {
         boolean https = false;
         for (Partner p : registry.all()) {
-            if (p.channelAuth().requiresToken()) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, p.source() + ": field channel.auth is '" + p.channelAuth().value()
-                        + "', but bearer-token authentication of partners is not available in this build; use none or mtls");
-            }
             if (p.channelAuth().requiresClientCertificate() && !enabled) {
                 throw new GatewayException(ErrorCode.CONFIGURATION, p.source() + ": field channel.auth is '" + p.channelAuth().value()
                         + "' (mutual TLS), but the listeners do not use TLS: set gateway.tls.enabled=true");

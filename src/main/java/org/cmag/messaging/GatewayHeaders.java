@@ -28,6 +28,12 @@ public final class GatewayHeaders {
     public static final String RAW = "GwRaw";
     /** Exchange property: the partner encryption certificate chosen by select-recipient-certificate. */
     public static final String RECIPIENT_CERTIFICATE = "GwRecipientCertificate";
+    /** Exchange property: the authenticated caller ({@link org.cmag.identity.Principal}); absent in auth mode none. */
+    public static final String CALLER = "GwCaller";
+    /** Exchange property: the access token presented to the partner on this delivery (never logged). */
+    public static final String PARTNER_TOKEN = "GwPartnerToken";
+    /** Exchange property: the sealed message being delivered, kept for the one retry after a refused token. */
+    public static final String SEALED = "GwSealed";
     /** Artemis duplicate-detection header: the broker drops a second message with the same value. */
     public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
 }

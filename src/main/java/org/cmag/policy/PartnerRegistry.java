@@ -56,7 +56,7 @@ public final class PartnerRegistry {
      * Loads every {@code *.yaml} in {@code dir} (or the packaged {@code policies/partners} when dir is null)
      * except our own administration's file.
      *
-     * @param overrides config lookup for {@code gateway.partner.<ID>.channel|endpoint|soap-endpoint}
+     * @param overrides config lookup for {@code gateway.partner.<ID>.channel|endpoint|soap-endpoint|auth}
      */
     public static PartnerRegistry load(Path dir, String ownId, Function<String, String> overrides) {
         Map<String, Partner> map = new TreeMap<>();
@@ -191,6 +191,12 @@ public final class PartnerRegistry {
         Partner.Channel channel = f.enumValue("channel.type", channelName, Partner.Channel.class);
         String rest = Optional.ofNullable(overrides.apply(prefix + "endpoint")).orElse(f.text("channel.endpoint"));
         String soap = Optional.ofNullable(overrides.apply(prefix + "soap-endpoint")).orElse(f.text("channel.soapEndpoint"));
+        String authText = Optional.ofNullable(overrides.apply(prefix + "auth"))
+                .orElse(f.raw("channel.auth") == null ? Partner.ChannelAuth.NONE.value() : f.text("channel.auth"));
+        Partner.ChannelAuth auth = Partner.ChannelAuth.parse(authText);
+        if (auth == null) {
+            throw file.error("channel.auth", "is '" + authText + "'; allowed: none, token, mtls, token+mtls");
+        }
         SecurityProfile profile = new SecurityProfile(
                 f.enumValue("security.signature", f.text("security.signature"), SignatureAlgorithm.class),
                 f.enumValue("security.digest", f.text("security.digest"), DigestAlgorithm.class),
@@ -249,7 +255,7 @@ public final class PartnerRegistry {
         if (validUntil != null && validUntil.isBefore(validFrom)) {
             throw file.error("agreement.validUntil", "is " + validUntil + ", before agreement.validFrom " + validFrom);
         }
-        Partner.ChannelAuth channelAuth = channelAuth(f);
+        Partner.ChannelAuth channelAuth = auth;
         Partner.CertificateRef tlsCertificate = f.raw("security.certificates.tls") == null ? null
                 : certificate(f, "security.certificates.tls");
         List<Partner.CertificateRef> trustAnchors = trustAnchors(f);
@@ -283,24 +289,6 @@ public final class PartnerRegistry {
             throw file.error(field, "is '" + endpoint + "'; channel.auth " + p.channelAuth().value()
                     + " needs an https:// endpoint (or gateway.partner." + p.id() + ".endpoint / .soap-endpoint)");
         }
-    }
-
-    /**
-     * {@code channel.auth}: {@code none} (the default), {@code token}, {@code mtls} or {@code token+mtls}. With mutual TLS
-     * the agreement must name the partner's TLS client certificate ({@code security.certificates.tls}) and the CA
-     * certificate(s) it chains to ({@code security.trustAnchors}).
-     */
-    private static Partner.ChannelAuth channelAuth(Fields f) {
-        if (f.raw("channel.auth") == null) {
-            return Partner.ChannelAuth.NONE;
-        }
-        String v = f.text("channel.auth");
-        Partner.ChannelAuth auth = Partner.ChannelAuth.parse(v);
-        if (auth == null) {
-            throw f.file().error("channel.auth", "is '" + v + "'; allowed: "
-                    + java.util.Arrays.stream(Partner.ChannelAuth.values()).map(Partner.ChannelAuth::value).toList());
-        }
-        return auth;
     }
 
     /**

@@ -74,7 +74,7 @@ class ChannelAuthTest {
     void anUnknownChannelAuthIsRefusedNamingTheFieldAndTheAllowedValues() throws IOException {
         write(agreement("  auth: certificate\n", "https://127.0.0.1:1/soap", "    tls: FR-tls.crt\n  trustAnchors: [ca.crt]\n"));
         assertThat(configError().detail()).contains("FR.yaml:").contains("field channel.auth is 'certificate'")
-                .contains("[none, token, mtls, token+mtls]");
+                .contains("allowed: none, token, mtls, token+mtls");
     }
 
     @Test

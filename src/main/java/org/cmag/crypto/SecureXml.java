@@ -364,17 +364,23 @@ public final class SecureXml {
         }
     }
 
+    /** The parser features both the limit-counting SAX pass and the DOM builder are hardened with. */
+    private static final java.util.Map<String, Boolean> HARDENING = java.util.Map.of(
+            XMLConstants.FEATURE_SECURE_PROCESSING, true,
+            FEATURE_DISALLOW_DOCTYPE, true,
+            FEATURE_EXTERNAL_GENERAL_ENTITIES, false,
+            FEATURE_EXTERNAL_PARAMETER_ENTITIES, false,
+            FEATURE_LOAD_EXTERNAL_DTD, false);
+
     private static SAXParserFactory hardenedSaxParserFactory() {
         SAXParserFactory f = SAXParserFactory.newDefaultInstance();
         f.setNamespaceAware(true);
         f.setValidating(false);
         f.setXIncludeAware(false);
         try {
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature(FEATURE_DISALLOW_DOCTYPE, true);
-            f.setFeature(FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-            f.setFeature(FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-            f.setFeature(FEATURE_LOAD_EXTERNAL_DTD, false);
+            for (var feature : HARDENING.entrySet()) {
+                f.setFeature(feature.getKey(), feature.getValue());
+            }
             // report xmlns declarations as attributes, as the DOM has them
             f.setFeature("http://xml.org/sax/features/namespace-prefixes", true);
         } catch (ParserConfigurationException | SAXException e) {
@@ -393,11 +399,9 @@ public final class SecureXml {
         f.setIgnoringComments(false);
         f.setIgnoringElementContentWhitespace(false);
         try {
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature(FEATURE_DISALLOW_DOCTYPE, true);
-            f.setFeature(FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-            f.setFeature(FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-            f.setFeature(FEATURE_LOAD_EXTERNAL_DTD, false);
+            for (var feature : HARDENING.entrySet()) {
+                f.setFeature(feature.getKey(), feature.getValue());
+            }
         } catch (ParserConfigurationException e) {
             throw new GatewayException(ErrorCode.INTERNAL, "XML parser does not support hardening: " + e.getMessage(), null, e);
         }

@@ -37,6 +37,10 @@ public final class GatewayPair implements AutoCloseable {
     private Gateway nl;
     private Gateway de;
 
+    /**
+     * A pair whose gateways both get the settings of {@code extra}; a key written {@code NL:gateway.x} (or {@code DE:})
+     * is given to that gateway only.
+     */
     public GatewayPair(Path root, Map<String, String> extra) {
         this(root, extra, java.time.Clock.systemUTC());
     }
@@ -90,7 +94,14 @@ public final class GatewayPair implements AutoCloseable {
         o.put("gateway.partner." + partner + ".endpoint", scheme + "://127.0.0.1:" + partnerHttp);
         o.put("gateway.partner." + partner + ".soap-endpoint", scheme + "://127.0.0.1:" + partnerSoap + "/soap/exchange/v1");
         o.put("gateway.partner." + partner + ".channel", channel.name());
-        o.putAll(extra);
+        extra.forEach((key, value) -> {
+            int colon = key.indexOf(':');
+            if (colon < 0) {
+                o.put(key, value);
+            } else if (key.substring(0, colon).equals(id)) {
+                o.put(key.substring(colon + 1), value);
+            }
+        });
         return GatewayConfig.load(null, Map.of(), o);
     }
 

@@ -65,9 +65,9 @@ public final class AccessControl {
             return;
         }
         if (caller == null) {
-            if (sender.auth().requiresToken()) {
+            if (sender.channelAuth().requiresToken()) {
                 throw new GatewayException(ErrorCode.TOKEN_MISSING, "Partner " + sender.id() + "'s channel requires a bearer access token (channel.auth "
-                        + sender.auth().value() + ")");
+                        + sender.channelAuth().value() + ")");
             }
             return;
         }

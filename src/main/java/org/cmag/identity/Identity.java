@@ -40,11 +40,11 @@ public record Identity(AccessControl access, PartnerTokens partnerTokens) {
         if (!mode.equals("none") && !mode.equals("keycloak")) {
             throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.auth.mode is '" + mode + "'; allowed: none, keycloak");
         }
-        List<Partner> tokenPartners = registry.all().stream().filter(p -> p.auth().requiresToken()).toList();
+        List<Partner> tokenPartners = registry.all().stream().filter(p -> p.channelAuth().requiresToken()).toList();
         if (mode.equals("none")) {
             if (!tokenPartners.isEmpty()) {
                 throw new GatewayException(ErrorCode.CONFIGURATION, "Partner " + tokenPartners.get(0).id() + "'s channel.auth is "
-                        + tokenPartners.get(0).auth().value() + ", which needs gateway.auth.mode=keycloak (it is none)");
+                        + tokenPartners.get(0).channelAuth().value() + ", which needs gateway.auth.mode=keycloak (it is none)");
             }
             return new Identity(AccessControl.none(), new PartnerTokens(Map.of(), null, Duration.ZERO, Duration.ZERO, clock));
         }
@@ -78,7 +78,7 @@ public record Identity(AccessControl access, PartnerTokens partnerTokens) {
                 issuers.add(new TokenValidator.Issuer(issuer, new JwksSource(URI.create(jwksUrl(config, prefix + "token-jwks-url", issuer)), http,
                         timeout, minRefresh, maxAge, clock), p.id()));
             }
-            if (p.auth().requiresToken()) {
+            if (p.channelAuth().requiresToken()) {
                 clients.put(p.id(), client(config, p, prefix));
             }
         }
@@ -90,13 +90,13 @@ public record Identity(AccessControl access, PartnerTokens partnerTokens) {
     private static PartnerTokens.Client client(GatewayConfig config, Partner p, String prefix) {
         String tokenUrl = config.getOptional(prefix + "token-url");
         if (tokenUrl == null) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, "Partner " + p.id() + "'s channel.auth is " + p.auth().value() + ": set " + prefix
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Partner " + p.id() + "'s channel.auth is " + p.channelAuth().value() + ": set " + prefix
                     + "token-url (the partner's token endpoint)");
         }
         url(config, prefix + "token-url", tokenUrl);
         String clientId = config.getOptional(prefix + "token-client-id");
         if (clientId == null) {
-            clientId = Role.PARTNER_CLIENT_PREFIX + config.gatewayId();
+            clientId = Realm.partnerClientId(config.gatewayId());
         }
         String secret = config.getOptional(prefix + "token-secret");
         String secretFile = config.getOptional(prefix + "token-secret-file");
@@ -112,7 +112,7 @@ public record Identity(AccessControl access, PartnerTokens partnerTokens) {
             }
         }
         if (secret == null || secret.isEmpty()) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, "Partner " + p.id() + "'s channel.auth is " + p.auth().value()
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Partner " + p.id() + "'s channel.auth is " + p.channelAuth().value()
                     + ": the client secret for its token endpoint comes from the environment variable "
                     + GatewayConfig.envName(prefix + "token-secret") + " or the file named by " + prefix + "token-secret-file");
         }

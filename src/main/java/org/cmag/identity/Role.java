@@ -1,21 +1,18 @@
 package org.cmag.identity;
 
 /**
- * The gateway's roles, as realm roles (or client roles of the gateway's own client) in Keycloak. The names are the
- * realm model's (the realm init creates them); one role per endpoint group.
+ * The gateway's roles, one per endpoint group, as realm roles in Keycloak: the names are {@link Realm}'s (the realm
+ * model {@code realm init} creates).
  */
 public enum Role {
     /** Partner administrations: send messages on the partner channels ({@code /exchange/v1/messages}, SOAP). */
-    PARTNER_ADMINISTRATION("partner-administration"),
+    PARTNER_ADMINISTRATION(Realm.ROLE_PARTNER),
     /** National systems: submit requests, answer and read cases ({@code /api/v1/requests}, {@code /api/v1/cases}). */
-    NATIONAL_SYSTEM("national-system"),
+    NATIONAL_SYSTEM(Realm.ROLE_NATIONAL),
     /** Legal officers: disclosure previews, held messages, written consents, audit. */
-    LEGAL_OFFICER("legal-officer"),
+    LEGAL_OFFICER(Realm.ROLE_LEGAL_OFFICER),
     /** Gateway administrators: partners, keys, policies. */
-    GATEWAY_ADMIN("gateway-admin");
-
-    /** Client ids of partner administrations in our realm: {@code partner-DE} acts as partner {@code DE}. */
-    public static final String PARTNER_CLIENT_PREFIX = "partner-";
+    GATEWAY_ADMIN(Realm.ROLE_GATEWAY_ADMIN);
 
     private final String roleName;
 

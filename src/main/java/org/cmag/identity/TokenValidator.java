@@ -106,8 +106,7 @@ public final class TokenValidator {
             partner = issuer.partnerId();
             roles.retainAll(Set.of(Role.PARTNER_ADMINISTRATION.roleName()));
         } else {
-            partner = clientId != null && clientId.startsWith(Role.PARTNER_CLIENT_PREFIX) && clientId.length() > Role.PARTNER_CLIENT_PREFIX.length()
-                    ? clientId.substring(Role.PARTNER_CLIENT_PREFIX.length()) : null;
+            partner = Realm.partnerIdOf(clientId).orElse(null);
         }
         return new Principal(claims.getSubject(), clientId, issuer.issuer(), partner, roles);
     }

@@ -101,11 +101,6 @@ public record Partner(
         SOAP
     }
 
-    /** How the partner's channel authenticates ({@code channel.auth}); the name the token code uses. */
-    public ChannelAuth auth() {
-        return channelAuth;
-    }
-
     /** A legal instrument the agreement rests on, with the articles requests may cite. */
     public record Instrument(String code, String title, Set<String> articles) {}
 

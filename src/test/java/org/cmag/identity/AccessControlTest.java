@@ -62,8 +62,8 @@ class AccessControlTest {
 
     @Test
     void onThePartnerChannelTheTokenMustBeTheSendersAndIsRequiredWhereTheAgreementSaysSo() {
-        assertThat(de.auth()).isEqualTo(Partner.ChannelAuth.TOKEN);
-        assertThat(gb.auth()).isEqualTo(Partner.ChannelAuth.NONE);
+        assertThat(de.channelAuth()).isEqualTo(Partner.ChannelAuth.TOKEN);
+        assertThat(gb.channelAuth()).isEqualTo(Partner.ChannelAuth.NONE);
         // no token: refused for DE (channel.auth token), passed for GB (none: the signature alone)
         assertThat(access.authenticate(null, true)).isNull();
         refused(() -> access.checkSender(null, de), ErrorCode.TOKEN_MISSING);

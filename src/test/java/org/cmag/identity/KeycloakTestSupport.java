@@ -16,20 +16,20 @@ import java.util.Base64;
 import org.cmag.cli.Cli;
 
 /** What the identity ITs share: running the CLI in-process with an environment, and asking the real token endpoint. */
-final class KeycloakTestSupport {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class KeycloakTestSupport {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private KeycloakTestSupport() {}
 
-    record Run(int exit, String out, String err) {
-        String all() {
+    public record Run(int exit, String out, String err) {
+        public String all() {
             return out + err;
         }
     }
 
     /** {@code java -jar cmag.jar ARGS} in this JVM, with {@code env} as the process environment. */
-    static Run cli(java.util.Map<String, String> env, String... args) {
+    public static Run cli(java.util.Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
@@ -37,7 +37,7 @@ final class KeycloakTestSupport {
     }
 
     /** A client-credentials grant against the realm's token endpoint: status and JSON body. */
-    static HttpResponse<String> clientCredentials(String tokenEndpoint, String clientId, String secret) {
+    public static HttpResponse<String> clientCredentials(String tokenEndpoint, String clientId, String secret) {
         String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8) + "&client_secret="
                 + URLEncoder.encode(secret, StandardCharsets.UTF_8);
         try {
@@ -53,7 +53,7 @@ final class KeycloakTestSupport {
     }
 
     /** The claims of a JWT access token (payload decoded; signature validation is the token validator's job). */
-    static JsonNode claims(HttpResponse<String> tokenResponse) throws IOException {
+    public static JsonNode claims(HttpResponse<String> tokenResponse) throws IOException {
         String token = JSON.readTree(tokenResponse.body()).get("access_token").asText();
         return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
     }

@@ -1,8 +1,7 @@
 package org.cmag.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.cmag.audit.AuditChain;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,8 +20,7 @@ import java.util.Optional;
  * Appends can join the caller's transaction, so a business row and its audit record commit together.
  */
 public final class AuditLog {
-    static final String GENESIS = "0".repeat(64);
-    private static final char SEP = '\u001f';
+    static final String GENESIS = AuditChain.GENESIS;
 
     private final Database database;
     private final Clock clock;
@@ -87,22 +84,11 @@ public final class AuditLog {
     }
 
     private static String truncate(String s) {
-        return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+        return AuditChain.storedDetail(s);
     }
 
     static String hash(String prevHash, long seq, Instant at, AuditEvent e) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(prevHash).append(SEP).append(seq).append(SEP).append(at.toEpochMilli());
-        for (String f : new String[] {e.type(), e.outcome(), e.actor(), e.partnerId(), e.messageId(), e.caseId(),
-            e.legalBasis(), e.purpose(), e.messageDigest(), e.errorCode(), truncate(e.detail())}) {
-            sb.append(SEP).append(f == null ? "" : f.replace(SEP, ' '));
-        }
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return AuditChain.hash(prevHash, seq, at, e);
     }
 
     /** Records of one message, in chain order. */

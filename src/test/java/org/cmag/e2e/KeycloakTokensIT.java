@@ -43,7 +43,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -81,8 +80,7 @@ class KeycloakTokensIT {
     @BeforeAll
     static void start() throws Exception {
         server = KeycloakServer.shared();
-        inspector = KeycloakBuilder.builder().serverUrl(server.url()).realm("master").clientId("admin-cli").grantType("password")
-                .username(KeycloakServer.ADMIN_USER).password(server.adminPassword()).build();
+        inspector = server.inspector();
         try (InputStream in = KeycloakTokensIT.class.getClassLoader().getResourceAsStream("examples/assistance-request.json")) {
             example = in.readAllBytes();
         }

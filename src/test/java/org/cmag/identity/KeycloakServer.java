@@ -169,6 +169,12 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
         return Map.of(KeycloakAdmin.ENV_ADMIN_USER, ADMIN_USER, KeycloakAdmin.ENV_ADMIN_PASSWORD, adminPassword);
     }
 
+    /** An admin client logged in to the master realm as the bootstrap admin, for tests to look at what was made. */
+    public org.keycloak.admin.client.Keycloak inspector() {
+        return org.keycloak.admin.client.KeycloakBuilder.builder().serverUrl(url()).realm("master").clientId("admin-cli")
+                .grantType("password").username(ADMIN_USER).password(adminPassword).build();
+    }
+
     public long pid() {
         return process.pid();
     }

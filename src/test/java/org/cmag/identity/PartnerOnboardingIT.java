@@ -33,7 +33,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
@@ -66,8 +65,7 @@ class PartnerOnboardingIT {
     @BeforeAll
     static void start() throws Exception {
         server = KeycloakServer.shared();
-        inspector = KeycloakBuilder.builder().serverUrl(server.url()).realm("master").clientId("admin-cli").grantType("password")
-                .username(KeycloakServer.ADMIN_USER).password(server.adminPassword()).build();
+        inspector = server.inspector();
         try (InputStream in = PartnerOnboardingIT.class.getClassLoader().getResourceAsStream("examples/assistance-request.json")) {
             nlToDe = in.readAllBytes();
         }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
@@ -29,8 +28,7 @@ class RealmInitIT {
     @BeforeAll
     static void connect() {
         server = KeycloakServer.shared();
-        inspector = KeycloakBuilder.builder().serverUrl(server.url()).realm("master").clientId("admin-cli").grantType("password")
-                .username(KeycloakServer.ADMIN_USER).password(server.adminPassword()).build();
+        inspector = server.inspector();
     }
 
     @AfterAll

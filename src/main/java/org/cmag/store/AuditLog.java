@@ -38,6 +38,18 @@ public final class AuditLog {
         });
     }
 
+    /**
+     * Locks the chain head inside the caller's transaction (as every append does), so work that must not interleave with
+     * appends of other transactions (a purge and a legal hold) is serialised. Returns the head's sequence.
+     */
+    public long lockHead(Connection c) throws SQLException {
+        try (PreparedStatement head = c.prepareStatement("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE");
+                ResultSet rs = head.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Appends events inside the caller's transaction (auto-commit must be off). */
     public void append(Connection c, AuditEvent... events) throws SQLException {
         long seq;

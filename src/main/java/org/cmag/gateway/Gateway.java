@@ -201,8 +201,8 @@ public final class Gateway implements AutoCloseable {
             main.bind("checkPartnerActive", new org.cmag.stage.CheckPartnerActive(new org.cmag.identity.PartnerStatus(bindings::offboarded,
                     Duration.ofSeconds(config.getLong("gateway.identity.status-cache-seconds")))));
             main.bind("signMessage", new SignMessage(security, keys, clock));
-            main.bind("keepSignedMessage", new org.cmag.stage.KeepSignedMessage(xml, clock));
-            main.bind("keepVerifiedMessage", new org.cmag.stage.KeepVerifiedMessage(xml, clock));
+            main.bind("keepSignedMessage", new org.cmag.stage.KeepEvidence(xml, clock, org.cmag.store.EvidenceItem.Direction.OUT));
+            main.bind("keepVerifiedMessage", new org.cmag.stage.KeepEvidence(xml, clock, org.cmag.store.EvidenceItem.Direction.IN));
             main.bind("legalHoldApi", new org.cmag.stage.LegalHoldApi(new org.cmag.store.LegalHolds(database, audit, clock)));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -280,17 +279,9 @@ class EvidenceBundleE2eTest {
                 .certificate();
         assertThat(BundleVerifier.verify(entries, stranger).problem()).get().asString().contains("does not chain to the trust anchor");
         // and in the ZIP file itself: one more (directory) entry
-        Path twice = root.resolve("extra-directory.zip");
-        try (OutputStream os = Files.newOutputStream(twice); ZipOutputStream zip = new ZipOutputStream(os)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-            zip.putNextEntry(new ZipEntry("evidence/index.json/"));
-            zip.closeEntry();
-        }
-        assertThat(BundleVerifier.verify(twice, ca).valid()).isFalse();
+        Map<String, byte[]> withDirectory = new LinkedHashMap<>(entries);
+        withDirectory.put("evidence/index.json/", new byte[0]);
+        assertThat(BundleVerifier.verify(write(root.resolve("extra-directory.zip"), withDirectory), ca).valid()).isFalse();
     }
 
     @Test
@@ -335,14 +326,7 @@ class EvidenceBundleE2eTest {
 
         Map<String, byte[]> entries = read(file);
         entries.get("audit/records.json")[100] ^= 0x20;
-        Path tampered = root.resolve("tampered.zip");
-        try (OutputStream os = Files.newOutputStream(tampered); ZipOutputStream zip = new ZipOutputStream(os)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
+        Path tampered = write(root.resolve("tampered.zip"), entries);
         Run bad = cli("audit", "verify-bundle", tampered.toString(), "--trust-anchor", anchor);
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).startsWith("error bundle_invalid: entry audit/records.json was modified").doesNotContain("Exception");
@@ -360,6 +344,17 @@ class EvidenceBundleE2eTest {
     }
 
     record Run(int exit, String out, String err) {}
+
+    static Path write(Path file, Map<String, byte[]> entries) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return file;
+    }
 
     static Map<String, byte[]> read(Path zip) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();

@@ -531,6 +531,12 @@ public final class Gateway implements AutoCloseable {
         return new org.cmag.store.EvidenceStore(database);
     }
 
+    /** Evidence bundles of this gateway's audit trail and evidence, signed with its signing key. */
+    public org.cmag.evidence.BundleWriter bundleWriter(Clock clock) {
+        return new org.cmag.evidence.BundleWriter(database, audit, id(), keys.own()::signer,
+                p -> keys.partners().containsKey(p) ? keys.partner(p).signingCertificates() : List.of(), clock);
+    }
+
     /** The received-data register and transfer consents of this gateway. */
     public org.cmag.store.ReceivedDataRegister receivedData() {
         return new org.cmag.store.ReceivedDataRegister(database, audit);

@@ -30,6 +30,9 @@ public final class PolicyVersions {
     /** Keys whose values are secrets: neither their values nor their digests are recorded. */
     static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|credential|token-secret|private).*");
 
+    /** Values that carry a secret themselves (e.g. a JDBC URL with {@code password=}): left out like secret keys. */
+    static final Pattern SECRET_IN_VALUE = Pattern.compile("(?is).*(password|secret)=.*");
+
     private final Database database;
     private final AuditLog audit;
     private final Clock clock;
@@ -106,7 +109,7 @@ public final class PolicyVersions {
             throws SQLException {
         Map<String, String> digests = new TreeMap<>();
         configuration.forEach((k, v) -> {
-            if (!SECRET.matcher(k).matches()) {
+            if (!SECRET.matcher(k).matches() && !SECRET_IN_VALUE.matcher(String.valueOf(v)).matches()) {
                 digests.put(k, AuditChain.sha256Hex(String.valueOf(v).getBytes(StandardCharsets.UTF_8)));
             }
         });

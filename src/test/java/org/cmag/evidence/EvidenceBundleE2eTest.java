@@ -175,8 +175,7 @@ class EvidenceBundleE2eTest {
     }
 
     private static BundleWriter writer() {
-        return new BundleWriter(nl().database(), nl().audit(), "NL", nl().keys().own()::signer,
-                id -> nl().keys().partner(id).signingCertificates(), Clock.systemUTC());
+        return nl().bundleWriter(Clock.systemUTC());
     }
 
     @Test

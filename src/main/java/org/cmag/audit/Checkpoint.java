@@ -73,7 +73,8 @@ public record Checkpoint(String gatewayId, long headSeq, String headHash, Instan
         }
     }
 
-    static String algorithmFor(String keyAlgorithm) {
+    /** The signature algorithm used with a key of this algorithm ({@code RSA}, {@code EC}, {@code Ed25519}). */
+    public static String algorithmFor(String keyAlgorithm) {
         return switch (keyAlgorithm) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";

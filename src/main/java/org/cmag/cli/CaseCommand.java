@@ -13,6 +13,7 @@ import org.cmag.config.GatewayConfig;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.store.AuditLog;
+import org.cmag.store.LegalHolds;
 import org.cmag.store.Database;
 
 /** {@code case list|show}: the assistance cases of a gateway, read from its database (also while it runs). */
@@ -21,11 +22,15 @@ final class CaseCommand {
             Usage:
               java -jar target/cmag.jar case list [--partner ID] [--state STATE] [--limit N] [--url URL | --config DIR --set KEY=VALUE]
               java -jar target/cmag.jar case show CASE-ID [--url URL | --config DIR --set KEY=VALUE]
+              java -jar target/cmag.jar case hold --case ID --reason TEXT [--by NAME] [--config DIR --set KEY=VALUE]
+              java -jar target/cmag.jar case release-hold --case ID [--by NAME] [--config DIR --set KEY=VALUE]
 
             list  the gateway's assistance cases, newest first: reference, our side, partner, request type, state,
                   OVERDUE flag and due date
             show  one case with its timeline: every transition, what caused it (message or national action), the
                   direction and who acted
+            hold          place a legal hold on a case: nothing of it is purged until the hold is released
+            release-hold  release it (retention applies again); both are audited with --by (default: the operator)
               --url URL   ask a running gateway's national API (e.g. http://127.0.0.1:8480)
             Without --url the database the gateway's configuration names is read (same --config/--set as start);
             an embedded H2 database is locked while its gateway runs: use --url then.
@@ -38,7 +43,7 @@ final class CaseCommand {
     }
 
     int run(String[] argv) {
-        Args args = new Args(argv, 0, Set.of("--partner", "--state", "--limit", "--config", "--set", "--url"), Set.of());
+        Args args = new Args(argv, 0, Set.of("--partner", "--state", "--limit", "--config", "--set", "--url", "--case", "--reason", "--by"), Set.of());
         if (args.help() || args.positional().isEmpty()) {
             out.print(HELP);
             return args.help() ? 0 : 2;
@@ -52,7 +57,9 @@ final class CaseCommand {
             return switch (args.positional().get(0)) {
                 case "list" -> list(cases, args);
                 case "show" -> show(cases, args);
-                default -> throw new Args.UsageException("case takes list or show, not '" + args.positional().get(0) + "'");
+                case "hold", "release-hold" -> hold(new LegalHolds(db, new AuditLog(db, java.time.Clock.systemUTC()), java.time.Clock.systemUTC()),
+                        args);
+                default -> throw new Args.UsageException("case takes list, show, hold or release-hold, not '" + args.positional().get(0) + "'");
             };
         }
     }
@@ -91,6 +98,15 @@ final class CaseCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    private int hold(LegalHolds holds, Args args) {
+        String caseId = args.require("--case");
+        String by = args.get("--by", "operator (cmag case)");
+        LegalHolds.Hold h = args.positional().get(0).equals("hold") ? holds.place(caseId, args.require("--reason"), by) : holds.release(caseId, by);
+        out.println("case " + caseId + (h.active() ? " is on legal hold since " + h.placedAt() + " (" + h.reason() + ")"
+                : ": legal hold released at " + h.releasedAt() + " (placed " + h.placedAt() + " by " + h.placedBy() + ")"));
+        return 0;
     }
 
     private int list(CaseStore cases, Args args) {

@@ -19,9 +19,12 @@ public final class Cli {
                               request over REST and over SOAP, in one process on loopback
               start           run one gateway as a service (embedded Artemis, H2, development keys)
               translate       WCO DEC-DMS or national JSON declaration -> WCO-aligned exchange payload
-              case list|show  the assistance cases of a gateway and their timelines
+              case list|show|hold|release-hold
+                              the assistance cases of a gateway, their timelines, legal holds
               consent record  record a written consent to onward transfer (legal officers); consent list
               purge           remove stored payloads and register rows past their retention date
+              audit export|verify-bundle
+                              a signed evidence bundle of a case, message or period; its offline check
               held list|show|release|reject
                               messages held for manual release (personal data in free text)
               keys list|import|export|generate-dev-pki|issue-dev|revoke-dev
@@ -82,6 +85,7 @@ public final class Cli {
                 case "keys" -> new KeysCommand(out).run(rest);
                 case "consent" -> new ConsentCommand(out).run(rest);
                 case "purge" -> new PurgeCommand(out).run(rest);
+                case "audit" -> new AuditBundleCommand(out, err).run(rest);
                 case "realm" -> new RealmCommand(out, env).run(rest);
                 case "partner" -> new PartnerCommand(out, env).run(rest);
                 default -> {

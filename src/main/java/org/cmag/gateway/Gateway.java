@@ -201,6 +201,9 @@ public final class Gateway implements AutoCloseable {
             main.bind("checkPartnerActive", new org.cmag.stage.CheckPartnerActive(new org.cmag.identity.PartnerStatus(bindings::offboarded,
                     Duration.ofSeconds(config.getLong("gateway.identity.status-cache-seconds")))));
             main.bind("signMessage", new SignMessage(security, keys, clock));
+            main.bind("keepSignedMessage", new org.cmag.stage.KeepEvidence(xml, clock, org.cmag.store.EvidenceItem.Direction.OUT));
+            main.bind("keepVerifiedMessage", new org.cmag.stage.KeepEvidence(xml, clock, org.cmag.store.EvidenceItem.Direction.IN));
+            main.bind("legalHoldApi", new org.cmag.stage.LegalHoldApi(new org.cmag.store.LegalHolds(database, audit, clock)));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
             main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));
             main.bind("enqueueFailed", new EnqueueFailed(outbound));
@@ -250,6 +253,8 @@ public final class Gateway implements AutoCloseable {
             main.bind("purgeExpired", new org.cmag.stage.PurgeExpired(
                     new org.cmag.store.RetentionPurge(database, audit, clock, config.rejectedMessageRetention())));
             main.setOverrideProperties(camelProperties(config, maxBytes));
+            // the agreement files and configuration this start runs with, kept and audited (policy-loaded/-changed, configuration-loaded)
+            new org.cmag.store.PolicyVersions(database, audit, clock).recordStart(ownId, config.get("gateway.auth.mode"), registry, config.asMap());
             main.start();
 
             Gateway gateway = new Gateway(config, main, broker, database, audit, outbound, inbound, cases, registry, keys, tls, tlsVertx);
@@ -519,6 +524,17 @@ public final class Gateway implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The signed messages and receipts kept as evidence. */
+    public org.cmag.store.EvidenceStore evidence() {
+        return new org.cmag.store.EvidenceStore(database);
+    }
+
+    /** Evidence bundles of this gateway's audit trail and evidence, signed with its signing key. */
+    public org.cmag.evidence.BundleWriter bundleWriter(Clock clock) {
+        return new org.cmag.evidence.BundleWriter(database, audit, id(), keys.own()::signer,
+                p -> keys.partners().containsKey(p) ? keys.partner(p).signingCertificates() : List.of(), clock);
     }
 
     /** The received-data register and transfer consents of this gateway. */

@@ -34,6 +34,8 @@ public final class GatewayHeaders {
     public static final String PARTNER_TOKEN = "GwPartnerToken";
     /** Exchange property: the sealed message being delivered, kept for the one retry after a refused token. */
     public static final String SEALED = "GwSealed";
+    /** Exchange property: the {@code org.cmag.store.EvidenceItem} of the signed message (keep-signed-message, keep-verified-message). */
+    public static final String EVIDENCE = "GwEvidence";
     /** Artemis duplicate-detection header: the broker drops a second message with the same value. */
     public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
 }

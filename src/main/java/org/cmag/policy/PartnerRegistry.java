@@ -48,7 +48,15 @@ public final class PartnerRegistry {
 
     private final Map<String, Partner> partners;
 
+    /** Each partner's agreement file as loaded (its SHA-256 is {@link Partner#policyDigest()}); empty for {@link #of}. */
+    private final Map<String, byte[]> files;
+
     private PartnerRegistry(Map<String, Partner> partners) {
+        this(partners, Map.of());
+    }
+
+    private PartnerRegistry(Map<String, Partner> partners, Map<String, byte[]> files) {
+        this.files = files;
         this.partners = partners;
     }
 
@@ -60,6 +68,7 @@ public final class PartnerRegistry {
      */
     public static PartnerRegistry load(Path dir, String ownId, Function<String, String> overrides) {
         Map<String, Partner> map = new TreeMap<>();
+        Map<String, byte[]> contents = new TreeMap<>();
         for (Source s : dir == null ? packaged() : files(dir)) {
             Compiled c = compile(s, overrides);
             Partner p = c.partner();
@@ -70,8 +79,9 @@ public final class PartnerRegistry {
             if (map.put(p.id(), p) != null) {
                 throw c.file().error("partner.id", p.id() + " is defined twice");
             }
+            contents.put(p.id(), s.bytes());
         }
-        return new PartnerRegistry(map);
+        return new PartnerRegistry(map, contents);
     }
 
     public static PartnerRegistry of(Collection<Partner> partners) {
@@ -91,6 +101,12 @@ public final class PartnerRegistry {
 
     public Optional<Partner> find(String id) {
         return Optional.ofNullable(id == null ? null : partners.get(id));
+    }
+
+    /** The agreement file of a partner, byte for byte as loaded (whose SHA-256 its messages' PolicyRef carries). */
+    public Optional<byte[]> agreementFile(String partnerId) {
+        byte[] b = files.get(partnerId);
+        return Optional.ofNullable(b == null ? null : b.clone());
     }
 
     public Collection<Partner> all() {

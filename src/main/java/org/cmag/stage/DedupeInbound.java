@@ -14,11 +14,14 @@ import org.cmag.messaging.GatewayHeaders;
 import org.cmag.store.Database;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
+import org.cmag.store.EvidenceItem;
+import org.cmag.store.EvidenceStore;
 import org.cmag.store.InboundStore;
 
 /**
  * Stage {@code dedupe}: claims the verified message id in the database. A message already delivered is
- * never delivered again; a claim left by an interrupted delivery is retried (the broker drops a repeat).
+ * never delivered again; a claim left by an interrupted delivery is retried (the broker drops a repeat). A first claim
+ * also stores the evidence: the verified signed message (its digest on the {@code signature-verified} record) and our receipt.
  */
 public final class DedupeInbound implements Processor {
     private final InboundStore store;
@@ -44,6 +47,11 @@ public final class DedupeInbound implements Processor {
         String type = m.getHeader(GatewayHeaders.MESSAGE_TYPE, String.class);
         String requestType = m.getHeader(GatewayHeaders.REQUEST_TYPE, String.class);
         ExchangeMessageType message = exchange.getProperty(ValidateMessage.MESSAGE, ExchangeMessageType.class);
+        EvidenceItem evidence = exchange.getProperty(GatewayHeaders.EVIDENCE, EvidenceItem.class);
+        if (evidence == null || !id.equals(evidence.messageId())) {
+            throw new org.cmag.error.GatewayException(org.cmag.error.ErrorCode.INTERNAL, "The verified message " + id
+                    + " was not kept as evidence before its claim (keep-verified-message)");
+        }
         Database.SqlWork<Object> caseChange = c -> {
             if (CaseEvent.valueOf(type) == CaseEvent.ASSISTANCE_REQUEST) {
                 cases.open(c, AssistanceCase.opening(caseId, CaseRole.REQUESTED, partner, requestType, legal, purpose, id,
@@ -53,6 +61,9 @@ public final class DedupeInbound implements Processor {
                 cases.apply(c, caseId, CaseEvent.valueOf(type), partner.id(), id, "IN", partner.id(), now,
                         postponement == null ? null : postponement.getPostponedUntil());
             }
+            // evidence: the verified signed message and the receipt we issued for it
+            EvidenceStore.insert(c, evidence);
+            EvidenceStore.insertOwnReceipt(c, id, caseId, partner.id(), now);
             return null;
         };
         InboundStore.Claim claim = store.claim(new InboundStore.Verified(id, partner.id(), caseId, type, requestType,
@@ -60,7 +71,7 @@ public final class DedupeInbound implements Processor {
                 AuditEvent.ok("message-decrypted", "gateway", partner.id(), id, caseId, partner.security().content() + "/"
                         + partner.security().keyTransport()),
                 AuditEvent.ok("signature-verified", "gateway", partner.id(), id, caseId, partner.security().signature()
-                        + " with the registered certificate of " + partner.id()).withDigest(digest),
+                        + " with the registered certificate of " + partner.id() + "; sealed sha256 " + digest).withDigest(evidence.digest()),
                 AuditEvent.ok("message-validated", "gateway", partner.id(), id, caseId, "schema urn:cmag:exchange:1; header matches transport")
                         .withLegal(legal, purpose),
                 exchange.getProperty(AutomaticReplies.AUTO_REFUSAL) == null

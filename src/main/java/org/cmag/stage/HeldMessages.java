@@ -143,6 +143,11 @@ public final class HeldMessages {
     }
 
     private JsonNode body(Message m, Set<String> known) {
+        return jsonBody(json, m, known);
+    }
+
+    /** The request's JSON object with only {@code known} fields; 415 unless it is application/json. */
+    static JsonNode jsonBody(JsonFields json, Message m, Set<String> known) {
         String contentType = m.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the officer's decision as application/json");
@@ -153,7 +158,7 @@ public final class HeldMessages {
         return body;
     }
 
-    private static void respond(Message m, int status, String body) {
+    static void respond(Message m, int status, String body) {
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");

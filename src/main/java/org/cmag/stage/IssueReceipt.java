@@ -11,6 +11,7 @@ import org.cmag.messaging.GatewayHeaders;
 import org.cmag.policy.Partner;
 import org.cmag.policy.PartnerRegistry;
 import org.cmag.store.AuditEvent;
+import org.cmag.store.EvidenceItem;
 import org.cmag.store.InboundStore;
 
 /**
@@ -46,7 +47,8 @@ public final class IssueReceipt implements Processor {
         String xml = receipts.issue(id, partner.id(), partner.country(), ownId, ownCountry, digest, keys.own(), partner.security());
         InboundStore.IssuedReceipt stored = store.storeReceipt(new InboundStore.IssuedReceipt(id, partner.id(), digest, xml),
                 clock.instant(), AuditEvent.ok("message-received", partner.id(), partner.id(), id, null,
-                        "queued for processing; signed receipt issued").withDigest(digest));
+                        "queued for processing; signed receipt issued, " + EvidenceItem.RECEIPT_DIGEST_NOTE + EvidenceItem.digest(xml))
+                        .withDigest(digest));
         m.setBody(stored.receiptXml().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -123,9 +123,16 @@ public final class RecordOutbound implements Processor {
         if (!exchange.getProperty(SUBMISSION_AUDITED, false, Boolean.class)) {
             events.addAll(submissionEvents(exchange, partner, actor));
         }
+        // the audit digest of sealing is the signed message's evidence digest; the sealed (encrypted) bytes' digest is in the detail
+        org.cmag.store.EvidenceItem evidence = exchange.getProperty(GatewayHeaders.EVIDENCE, org.cmag.store.EvidenceItem.class);
+        if (evidence == null || !id.equals(evidence.messageId())) {
+            throw new org.cmag.error.GatewayException(org.cmag.error.ErrorCode.INTERNAL, "The signed message " + id
+                    + " was not kept as evidence before it was recorded (keep-signed-message)");
+        }
         events.add(AuditEvent.ok("message-sealed", "gateway", partner.id(), id, caseId,
-                partner.security().signature() + " + " + partner.security().content() + "/" + partner.security().keyTransport())
-                .withDigest(digest));
+                partner.security().signature() + " + " + partner.security().content() + "/" + partner.security().keyTransport()
+                        + "; sealed sha256 " + digest)
+                .withDigest(evidence.digest()));
         events.add(AuditEvent.ok("message-queued", "gateway", partner.id(), id, caseId, partner.outboundQueue(queuePrefix)));
         Database.SqlWork<?> first = exchange.getProperty(FIRST_IN_TRANSACTION, Database.SqlWork.class);
         store.recordSealed(new OutboundStore.Outbound(id, caseId, partner.id(), type, requestType, legal, purpose, digest, sealed,

@@ -11,9 +11,14 @@ import org.cmag.cases.CaseStore;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
+import org.cmag.store.EvidenceItem;
+import org.cmag.store.EvidenceStore;
 import org.cmag.store.OutboundStore;
 
-/** Stage {@code record-receipt}: the verified receipt is kept as evidence and the delivery audited. */
+/**
+ * Stage {@code record-receipt}: the verified receipt is kept as evidence (with its message's retention date) and the
+ * delivery audited, in one transaction.
+ */
 public final class RecordReceipt implements Processor {
     private final OutboundStore store;
     private final CaseStore cases;
@@ -33,10 +38,13 @@ public final class RecordReceipt implements Processor {
         String caseId = exchange.getProperty(GatewayHeaders.CASE_ID, String.class);
         Instant now = clock.instant();
         boolean request = CaseEvent.ASSISTANCE_REQUEST.name().equals(exchange.getProperty(GatewayHeaders.MESSAGE_TYPE, String.class));
+        // the audit digest is the receipt's evidence digest (the receipt itself names the digest of what the partner received)
+        EvidenceItem evidence = EvidenceItem.of(id, caseId, partner.id(), EvidenceItem.Direction.IN, EvidenceItem.Kind.RECEIPT, receipt, now, null);
         store.recordReceipt(id, receipt, now, partner.channel().name(),
                 AuditEvent.ok("receipt-verified", partner.id(), partner.id(), id, caseId, "delivered over " + partner.channel())
-                        .withDigest(exchange.getProperty(GatewayHeaders.DIGEST, String.class)),
+                        .withDigest(evidence.digest()),
                 c -> {
+                    EvidenceStore.insertWithRetentionOf(c, evidence, "outbound_message");
                     // the request's transport receipt moves its case to DELIVERED, unless the partner's acknowledgement came first
                     if (request && cases.stateForUpdate(c, caseId) == CaseState.SUBMITTED) {
                         cases.apply(c, caseId, CaseEvent.TRANSPORT_RECEIPT, partner.id(), id, "IN", partner.id(), now, null);

@@ -38,6 +38,18 @@ public final class AuditLog {
         });
     }
 
+    /**
+     * Locks the chain head inside the caller's transaction (as every append does), so work that must not interleave with
+     * appends of other transactions (a purge and a legal hold) is serialised. Returns the head's sequence.
+     */
+    public long lockHead(Connection c) throws SQLException {
+        try (PreparedStatement head = c.prepareStatement("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE");
+                ResultSet rs = head.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Appends events inside the caller's transaction (auto-commit must be off). */
     public void append(Connection c, AuditEvent... events) throws SQLException {
         long seq;
@@ -118,7 +130,8 @@ public final class AuditLog {
         });
     }
 
-    private static AuditRecord read(ResultSet rs) throws SQLException {
+    /** The record in the current row of a {@code SELECT * FROM audit_event} result. */
+    public static AuditRecord read(ResultSet rs) throws SQLException {
         AuditEvent e = new AuditEvent(rs.getString("event_type"), rs.getString("outcome"), rs.getString("actor"),
                 rs.getString("partner_id"), rs.getString("message_id"), rs.getString("case_id"), rs.getString("legal_basis"),
                 rs.getString("purpose"), rs.getString("message_digest"), rs.getString("error_code"), rs.getString("detail"));

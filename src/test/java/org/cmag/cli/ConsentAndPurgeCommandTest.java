@@ -96,4 +96,42 @@ class ConsentAndPurgeCommandTest {
             });
         }
     }
+
+    @Test
+    void caseHoldKeepsAnExpiredCaseFromThePurgeUntilReleaseHold() {
+        try (Database db = new Database(url(), "sa", "", 2)) {
+            AuditLog audit = new AuditLog(db, Clock.systemUTC());
+            db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO assistance_case (case_id, role, partner_id, request_type, legal_basis,"
+                        + " purpose, request_message_id, state, overdue, reminder_sent, created_at, updated_at) VALUES ('C1', 'REQUESTING', 'DE',"
+                        + " 'ENQUIRY', 'L', 'P', 'NL-1', 'SUBMITTED', FALSE, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")) {
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+            new OutboundStore(db, audit).recordSealed(new OutboundStore.Outbound("NL-1", "C1", "DE", "ASSISTANCE_REQUEST", "ENQUIRY",
+                    "EU-REG-515-97 art. 4", "p", "a".repeat(64), "<sealed/>", Instant.parse("2020-01-01T00:00:00Z"), "REST",
+                    LocalDate.parse("2021-01-01")), AuditEvent.ok("message-sealed", "national", "DE", "NL-1", "C1", null));
+        }
+        assertThat(cmag("case", "hold", "--case", "C1").err()).contains("--reason is required");
+        Run hold = cmag("case", "hold", "--case", "C1", "--reason", "court order 17", "--by", "J. Jansen");
+        assertThat(hold.exit()).as(hold.err()).isZero();
+        assertThat(hold.out()).contains("case C1 is on legal hold since").contains("court order 17");
+        Run twice = cmag("case", "hold", "--case", "C1", "--reason", "again");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).startsWith("error legal_hold_active: Case C1 is already on legal hold");
+        assertThat(cmag("purge").out()).contains("purged the payloads of 0 outbound messages");
+
+        Run release = cmag("case", "release-hold", "--case", "C1", "--by", "J. Jansen");
+        assertThat(release.exit()).as(release.err()).isZero();
+        assertThat(release.out()).contains("legal hold released");
+        assertThat(cmag("case", "release-hold", "--case", "C1").err()).startsWith("error legal_hold_absent:");
+        assertThat(cmag("purge").out()).contains("purged the payloads of 1 outbound messages");
+        try (Database db = new Database(url(), "sa", "", 2)) {
+            AuditLog audit = new AuditLog(db, Clock.systemUTC());
+            assertThat(audit.all()).extracting(r -> r.event().type() + " " + r.event().actor()).contains("legal-hold-placed J. Jansen",
+                    "legal-hold-released J. Jansen");
+            assertThat(audit.verifyChain()).isEmpty();
+        }
+    }
 }

@@ -222,7 +222,9 @@ class TokenAccessTest {
                 new String[] {"GET", "/api/v1/held/H-X", null, officer},
                 new String[] {"POST", "/api/v1/held/H-X/release", "{}", officer},
                 new String[] {"POST", "/api/v1/held/H-X/reject", "{}", officer},
-                new String[] {"POST", "/api/v1/consents", "{}", officer});
+                new String[] {"POST", "/api/v1/consents", "{}", officer},
+                new String[] {"POST", "/api/v1/cases/CASE-X/legal-hold", "{}", officer},
+                new String[] {"DELETE", "/api/v1/cases/CASE-X/legal-hold", null, officer});
         for (String[] e : endpoints) {
             String wrong = e[3] == national ? officer : national;
             for (String token : new String[] {wrong, admin, issuer.token("partner-DE", "partner-administration")}) {
@@ -321,6 +323,7 @@ class TokenAccessTest {
             {"inbound-exchange-receive-soap", "authenticate-soap"}, {"inbound-exchange-accept", "authorise-sender"},
             {"outbound-request-submit", "authorise-submit"}, {"national-cases-list", "authorise-list-cases"},
             {"admin-held-release", "authorise-held-release"}, {"admin-policy-explain", "authorise-policy-explain"},
+            {"admin-legal-hold-place", "authorise-legal-hold-place"}, {"admin-legal-hold-release", "authorise-legal-hold-release"},
             {"outbound-delivery-NL", "attach-partner-token"}, {"outbound-delivery-NL", "refresh-partner-token"}}) {
             var route = model.getRouteDefinition(step[0]);
             assertThat(route).as(step[0]).isNotNull();

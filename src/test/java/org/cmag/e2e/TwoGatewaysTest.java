@@ -365,7 +365,8 @@ class TwoGatewaysTest {
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
                 "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain",
                 "admin-retention-purge", "admin-consent-record",
-                "admin-held-list", "admin-held-show", "admin-held-release", "admin-held-reject", "admin-held-dispatch");
+                "admin-held-list", "admin-held-show", "admin-held-release", "admin-held-reject", "admin-held-dispatch",
+                "admin-legal-hold-place", "admin-legal-hold-release");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-message-seal", "check-onward-transfer"}, {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},
@@ -380,7 +381,8 @@ class TwoGatewaysTest {
             {"inbound-exchange-process", "validate-message"}, {"inbound-exchange-process", "check-agreement"},
             {"inbound-exchange-process", "update-case"}, {"inbound-exchange-process", "deliver-national"},
             {"inbound-exchange-process", "register-received-data"}, {"inbound-exchange-process", "record-consent-decision"},
-            {"admin-retention-purge", "purge-expired"}}) {
+            {"admin-retention-purge", "purge-expired"}, {"outbound-message-seal", "keep-signed-message"},
+            {"inbound-exchange-process", "keep-verified-message"}, {"admin-legal-hold-place", "place-legal-hold"}}) {
             var route = model.getRouteDefinition(step[0]);
             assertThat(route).as(step[0]).isNotNull();
             assertThat(org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),

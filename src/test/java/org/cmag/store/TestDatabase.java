@@ -30,7 +30,8 @@ abstract class TestDatabase implements AutoCloseable {
     void reset() {
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             for (String table : new String[] {"audit_event", "outbound_message", "inbound_receipt", "inbound_message",
-                "inbound_rejection", "case_transition", "assistance_case", "received_data", "transfer_consent", "held_message", "partner_identity"}) {
+                "inbound_rejection", "case_transition", "assistance_case", "received_data", "transfer_consent", "held_message", "partner_identity",
+                "evidence_item", "legal_hold", "policy_version", "configuration_snapshot"}) {
                 s.executeUpdate("DELETE FROM " + table);
             }
             s.executeUpdate("UPDATE audit_head SET seq = 0, hash = '" + AuditLog.GENESIS + "' WHERE id = 1");

@@ -1,0 +1,153 @@
+package org.cmag.evidence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.cmag.audit.Checkpoint;
+import org.cmag.store.AuditEvent;
+import org.cmag.store.AuditRecord;
+
+/**
+ * The layout of an evidence bundle (a ZIP) and the JSON of its parts, shared by {@link BundleWriter} and
+ * {@link BundleVerifier}:
+ * <pre>
+ * manifest.json                  what the bundle is for, when, by whom; every other entry with its SHA-256 and size
+ * manifest.sig                   detached signature over manifest.json's bytes (raw, algorithm from the key)
+ * certificates/gateway-signer.pem  the signing certificate (and any intermediates) of the gateway; in the manifest
+ * certificates/partner-ID.pem    the partners' registered signing certificates
+ * audit/records.json             the audit records from the first selected one to the checkpoint, each in full, "excerpt": true on the selected ones
+ * audit/checkpoint.json          a signed checkpoint (org.cmag.audit.Checkpoint) of the last record
+ * evidence/index.json            every evidence item of the selection: ids, direction, kind, digest, retention, purge, path
+ * evidence/MESSAGE/DIR-KIND.xml  the signed messages and receipts still held (purged ones: index entry only)
+ * policies/index.json, policies/ID-SHA256.yaml   the agreement file versions recorded for the partners concerned
+ * report.html                    for people: what was exchanged with whom, under which legal basis and purpose, what was withheld, timeline
+ * </pre>
+ */
+final class BundleFormat {
+    static final String FORMAT = "cmag-evidence-bundle/1";
+    static final String MANIFEST = "manifest.json";
+    static final String SIGNATURE = "manifest.sig";
+    static final String SIGNER = "certificates/gateway-signer.pem";
+    static final String RECORDS = "audit/records.json";
+    static final String CHECKPOINT = "audit/checkpoint.json";
+    static final String EVIDENCE_INDEX = "evidence/index.json";
+    static final String POLICY_INDEX = "policies/index.json";
+    static final String REPORT = "report.html";
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private BundleFormat() {}
+
+    /** A name safe as a ZIP path segment. */
+    static String safe(String s) {
+        return s == null ? "_" : s.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    static ObjectNode record(AuditRecord r, boolean excerpt) {
+        AuditEvent e = r.event();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("seq", r.seq());
+        n.put("occurredAt", r.occurredAt().toString());
+        n.put("type", e.type());
+        n.put("outcome", e.outcome());
+        n.put("actor", e.actor());
+        n.put("partnerId", e.partnerId());
+        n.put("messageId", e.messageId());
+        n.put("caseId", e.caseId());
+        n.put("legalBasis", e.legalBasis());
+        n.put("purpose", e.purpose());
+        n.put("messageDigest", e.messageDigest());
+        n.put("errorCode", e.errorCode());
+        n.put("detail", e.detail());
+        n.put("prevHash", r.prevHash());
+        n.put("hash", r.hash());
+        n.put("excerpt", excerpt);
+        return n;
+    }
+
+    static AuditRecord record(JsonNode n) {
+        AuditEvent e = new AuditEvent(text(n, "type"), text(n, "outcome"), text(n, "actor"), text(n, "partnerId"), text(n, "messageId"),
+                text(n, "caseId"), text(n, "legalBasis"), text(n, "purpose"), text(n, "messageDigest"), text(n, "errorCode"), text(n, "detail"));
+        return new AuditRecord(n.path("seq").asLong(-1), Instant.parse(text(n, "occurredAt")), e, text(n, "prevHash"), text(n, "hash"));
+    }
+
+    static ObjectNode checkpoint(Checkpoint c) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("format", Checkpoint.FORMAT);
+        n.put("gatewayId", c.gatewayId());
+        n.put("headSeq", c.headSeq());
+        n.put("headHash", c.headHash());
+        n.put("createdAt", c.createdAt().toString());
+        n.put("signatureAlgorithm", c.signatureAlgorithm());
+        n.put("signature", Base64.getEncoder().encodeToString(c.signature()));
+        try {
+            n.put("certificate", Base64.getEncoder().encodeToString(c.certificate().getEncoded()));
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (c.timeStampToken() != null) {
+            n.put("timeStampToken", Base64.getEncoder().encodeToString(c.timeStampToken()));
+        }
+        return n;
+    }
+
+    static Checkpoint checkpoint(JsonNode n) throws CertificateException {
+        List<X509Certificate> cert = certificates(Base64.getDecoder().decode(text(n, "certificate")));
+        String tst = text(n, "timeStampToken");
+        return new Checkpoint(text(n, "gatewayId"), n.path("headSeq").asLong(-1), text(n, "headHash"), Instant.parse(text(n, "createdAt")),
+                text(n, "signatureAlgorithm"), Base64.getDecoder().decode(text(n, "signature")), cert.get(0),
+                tst == null ? null : Base64.getDecoder().decode(tst));
+    }
+
+    static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static byte[] json(JsonNode n) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ArrayNode array() {
+        return JSON.createArrayNode();
+    }
+
+    static byte[] pem(List<X509Certificate> chain) {
+        StringBuilder sb = new StringBuilder();
+        for (X509Certificate c : chain) {
+            try {
+                sb.append(new String(org.cmag.crypto.DevCertificates.pem("CERTIFICATE", c.getEncoded()), StandardCharsets.US_ASCII));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The certificates of a PEM or DER file, in order; at least one. */
+    static List<X509Certificate> certificates(byte[] data) throws CertificateException {
+        List<X509Certificate> out = new ArrayList<>();
+        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data))) {
+            out.add((X509Certificate) c);
+        }
+        if (out.isEmpty()) {
+            throw new CertificateException("no certificate");
+        }
+        return out;
+    }
+}

@@ -35,6 +35,8 @@ public enum ErrorCode {
     CASE_COUNTERPART_MISMATCH("case_counterpart_mismatch", FaultSide.PARTNER, 403,
             "The message comes from an administration that is not this case's counterpart"),
     CASE_WRONG_SIDE("case_wrong_side", FaultSide.CLIENT, 409, "This side of the case cannot send this message"),
+    EVIDENCE_EXPORT_UNAVAILABLE("evidence_export_unavailable", FaultSide.SERVER, 501,
+            "Evidence export is not available: no evidence bundle writer is configured in this gateway"),
     WCO_SCHEMAS_NOT_CONFIGURED("wco_schemas_not_configured", FaultSide.SERVER, 501,
             "WCO DEC-DMS input is not enabled: the operator has not configured the WCO schema set"),
 

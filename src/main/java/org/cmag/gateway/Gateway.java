@@ -249,6 +249,11 @@ public final class Gateway implements AutoCloseable {
             config.retentionPurgeInterval(); // fail closed on a bad interval before the timer route reads it
             main.bind("purgeExpired", new org.cmag.stage.PurgeExpired(
                     new org.cmag.store.RetentionPurge(database, audit, clock, config.rejectedMessageRetention())));
+            // legal officers: audit search, case timeline, chain status, evidence export (no writer bound yet: coded refusal)
+            main.bind("auditConsole", new org.cmag.stage.AuditConsole(new org.cmag.console.AuditConsoleService(audit,
+                    new org.cmag.store.AuditQuery(database), cases, null, clock)));
+            main.bind("consoleFiles", new org.cmag.stage.ConsoleFiles(config.get("gateway.auth.mode").toLowerCase(java.util.Locale.ROOT),
+                    config.getOptional("gateway.auth.issuer"), org.cmag.identity.Realm.CONSOLE_CLIENT));
             main.setOverrideProperties(camelProperties(config, maxBytes));
             main.start();
 

@@ -118,7 +118,7 @@ public final class AuditLog {
         });
     }
 
-    private static AuditRecord read(ResultSet rs) throws SQLException {
+    static AuditRecord read(ResultSet rs) throws SQLException {
         AuditEvent e = new AuditEvent(rs.getString("event_type"), rs.getString("outcome"), rs.getString("actor"),
                 rs.getString("partner_id"), rs.getString("message_id"), rs.getString("case_id"), rs.getString("legal_basis"),
                 rs.getString("purpose"), rs.getString("message_digest"), rs.getString("error_code"), rs.getString("detail"));

@@ -80,7 +80,8 @@ public record AuditSearchParameters(AuditQuery.Filter filter, Long before, int l
             }
             int eq = pair.indexOf('=');
             String name = decodePart(eq < 0 ? pair : pair.substring(0, eq), "query");
-            String value = eq < 0 ? "" : decodePart(pair.substring(eq + 1), name).strip();
+            String raw = eq < 0 ? "" : decodePart(pair.substring(eq + 1), name);
+            String value = raw.strip();
             if (!FILTERS.contains(name) && !PAGING.contains(name)) {
                 throw new GatewayException(ErrorCode.UNKNOWN_FIELD, "Unknown parameter '" + shorten(name) + "'; known are " + FILTERS + " and "
                         + PAGING, shorten(name));
@@ -91,7 +92,7 @@ public record AuditSearchParameters(AuditQuery.Filter filter, Long before, int l
             if (value.isEmpty()) {
                 continue; // an empty form field: no filter
             }
-            if (value.length() > MAX_VALUE_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
+            if (value.length() > MAX_VALUE_LENGTH || raw.chars().anyMatch(Character::isISOControl)) {
                 throw new GatewayException(ErrorCode.INVALID_FIELD, "Parameter " + name + " is too long or contains control characters", name);
             }
             p.put(name, value);

@@ -229,7 +229,7 @@
     $('page-info').textContent = 'Page ' + (state.page + 1);
     $('results-summary').textContent = page.events.length === 0
       ? 'No records match this search.'
-      : 'Showing ' + page.events.length + ' records (#' + page.events[0].seq + ' to #' + page.events[page.events.length - 1].seq + ')'
+      : 'Showing ' + page.events.length + (page.events.length === 1 ? ' record' : ' records') + ' (#' + page.events[0].seq + ' to #' + page.events[page.events.length - 1].seq + ')'
         + (page.next == null ? '; no older records.' : '; use "Older" for more.');
   }
 
@@ -241,7 +241,12 @@
       q.set('before', cursor);
     }
     const r = await call('/events?' + q.toString());
-    renderResults(await r.json());
+    const page = await r.json();
+    if (state.page === 0 && cursor == null && page.events.length > 0) {
+      // pin the first page: "Newer" comes back to exactly these records (a new search shows what was added since)
+      state.cursors[0] = page.events[0].seq + 1;
+    }
+    renderResults(page);
   }
 
   async function search() {

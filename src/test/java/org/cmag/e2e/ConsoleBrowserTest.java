@@ -97,6 +97,7 @@ class ConsoleBrowserTest {
         browser = new ChromeDriver(service, options);
         browser.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
         wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the page re-renders tables while a test waits
     }
 
     @AfterAll
@@ -159,7 +160,7 @@ class ConsoleBrowserTest {
     void pagingMovesToOlderAndBackToNewerRecords() {
         id("clear").click();
         wait.until(d -> id("f-partner").getAttribute("value").isEmpty());
-        new Select(id("f-limit")).selectByValue("10");
+        new Select(id("f-limit")).selectByVisibleText("10");
         id("search").click();
         wait.until(d -> id("results").findElements(By.cssSelector("tbody tr")).size() == 10);
         String first = id("results").findElement(By.cssSelector("tbody tr td")).getText();

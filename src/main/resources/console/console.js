@@ -189,24 +189,31 @@
     return d === 'outbound' ? 'Sent \u2192' : d === 'inbound' ? '\u2190 Received' : '';
   }
 
-  function outcomeRow(tr, e) {
-    if (e.outcome !== 'OK') {
-      tr.className = e.outcome.toLowerCase();
-    }
+  // One table row per audit event; a column is a function that appends its cell. Rows of refusals and failures stand out.
+  function fillTable(tableId, events, columns) {
+    const body = $(tableId).tBodies[0];
+    body.replaceChildren();
+    events.forEach((e) => {
+      const tr = document.createElement('tr');
+      if (e.outcome !== 'OK') {
+        tr.className = e.outcome.toLowerCase();
+      }
+      columns.forEach((add) => add(tr, e));
+      body.appendChild(tr);
+    });
   }
 
-  function renderResults(page) {
-    const body = $('results').tBodies[0];
-    body.replaceChildren();
-    page.events.forEach((e) => {
-      const tr = document.createElement('tr');
-      outcomeRow(tr, e);
-      cell(tr, e.seq);
-      cell(tr, e.occurredAt.replace('T', ' ').replace('Z', ''));
-      cell(tr, e.type);
-      cell(tr, e.outcome, 'outcome-' + e.outcome);
-      cell(tr, e.actor);
-      cell(tr, e.partner);
+  const column = {
+    seq: (tr, e) => cell(tr, e.seq),
+    time: (tr, e) => cell(tr, e.occurredAt.replace('T', ' ').replace('Z', '')),
+    type: (tr, e) => cell(tr, e.type),
+    outcome: (tr, e) => cell(tr, e.outcome, 'outcome-' + e.outcome),
+    actor: (tr, e) => cell(tr, e.actor),
+    partner: (tr, e) => cell(tr, e.partner),
+    direction: (tr, e) => cell(tr, direction(e.direction)),
+    errorCode: (tr, e) => cell(tr, e.errorCode),
+    detail: (tr, e) => cell(tr, e.detail, 'detail'),
+    caseLink: (tr, e) => {
       const c = cell(tr, '');
       if (e.caseId) {
         const b = document.createElement('button');
@@ -217,12 +224,13 @@
         b.addEventListener('click', () => guarded(() => openCase(e.caseId)));
         c.appendChild(b);
       }
-      cell(tr, e.messageType);
-      cell(tr, direction(e.direction));
-      cell(tr, e.errorCode);
-      cell(tr, e.withheld ? 'Withheld by policy: ' + e.withheld + ' - ' + (e.detail || '') : e.detail, 'detail');
-      body.appendChild(tr);
-    });
+    }
+  };
+
+  function renderResults(page) {
+    fillTable('results', page.events, [column.seq, column.time, column.type, column.outcome, column.actor, column.partner, column.caseLink,
+      (tr, e) => cell(tr, e.messageType), column.direction, column.errorCode,
+      (tr, e) => cell(tr, e.withheld ? 'Withheld by policy: ' + e.withheld + ' - ' + (e.detail || '') : e.detail, 'detail')]);
     state.next = page.next;
     $('prev-page').disabled = state.page === 0;
     $('next-page').disabled = page.next == null;
@@ -291,23 +299,9 @@
     summaryRow(dl, 'Purpose', k.purpose);
     summaryRow(dl, 'State', k.state === undefined ? undefined : k.state + (k.overdue ? ' (overdue)' : ''));
     summaryRow(dl, 'Records', t.events.length);
-    const body = $('timeline').tBodies[0];
-    body.replaceChildren();
-    t.events.forEach((e) => {
-      const tr = document.createElement('tr');
-      outcomeRow(tr, e);
-      cell(tr, e.seq);
-      cell(tr, e.occurredAt.replace('T', ' ').replace('Z', ''));
-      cell(tr, direction(e.direction));
-      cell(tr, e.type);
-      cell(tr, e.outcome, 'outcome-' + e.outcome);
-      cell(tr, e.actor);
-      cell(tr, [e.messageType, e.messageId].filter(Boolean).join(' '));
-      cell(tr, e.errorCode);
-      cell(tr, e.withheld, 'withheld');
-      cell(tr, e.detail, 'detail');
-      body.appendChild(tr);
-    });
+    fillTable('timeline', t.events, [column.seq, column.time, column.direction, column.type, column.outcome, column.actor,
+      (tr, e) => cell(tr, [e.messageType, e.messageId].filter(Boolean).join(' ')), column.errorCode,
+      (tr, e) => cell(tr, e.withheld, 'withheld'), column.detail]);
     showTimeline(true);
     $('timeline-heading').focus();
   }

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditConsoleApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     static Path root;
@@ -59,14 +58,14 @@ class AuditConsoleApiTest {
         officer = issuer.token("legal-console", "legal-officer");
         String national = issuer.token("nl-customs-system", "national-system");
         // a verification of origin: the agreement drops and pseudonymises some declaration data (what was withheld)
-        HttpResponse<String> accepted = call("POST", pair.nl().httpBase() + "/api/v1/requests", national,
+        HttpResponse<String> accepted = TokenAccessTest.call("POST", pair.nl().httpBase() + "/api/v1/requests", national, "application/json",
                 new String(example, StandardCharsets.UTF_8).replace("VERIFICATION_OF_DECLARATION", "VERIFICATION_OF_ORIGIN"));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         JsonNode a = JSON.readTree(accepted.body());
         messageId = a.get("messageId").asText();
         caseId = a.get("caseId").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> pair.nl().outbound().status(messageId), s -> s.equals(Optional.of("DELIVERED")));
-        HttpResponse<String> refused = call("POST", pair.nl().httpBase() + "/api/v1/requests", national,
+        HttpResponse<String> refused = TokenAccessTest.call("POST", pair.nl().httpBase() + "/api/v1/requests", national, "application/json",
                 new String(example, StandardCharsets.UTF_8).replace("CUSTOMS_VALUE", "TAX_COLLECTION"));
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
     }
@@ -81,32 +80,16 @@ class AuditConsoleApiTest {
         }
     }
 
-    static HttpResponse<String> call(String method, String url, String token, String body) {
-        return call(method, url, token, body, Map.of());
-    }
-
-    static HttpResponse<String> call(String method, String url, String token, String body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        headers.forEach(b::header);
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     static HttpResponse<String> get(String path) {
-        return call("GET", pair.nl().httpBase() + path, officer, null);
+        return call(pair.nl().httpBase() + path, officer);
+    }
+
+    static HttpResponse<String> call(String url, String token) {
+        return TokenAccessTest.call("GET", url, token, null, null);
+    }
+
+    static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode json(HttpResponse<String> r) {
@@ -131,11 +114,11 @@ class AuditConsoleApiTest {
             issuer.token("partner-DE", "partner-administration")};
         int accessBefore = accessRecords().size();
         for (String path : paths) {
-            HttpResponse<String> none = call("GET", pair.nl().httpBase() + path, null, null);
+            HttpResponse<String> none = call(pair.nl().httpBase() + path, null);
             assertThat(none.statusCode()).as(path).isEqualTo(401);
             assertThat(none.body()).contains("\"code\":\"token_missing\"");
             for (String token : wrong) {
-                HttpResponse<String> refused = call("GET", pair.nl().httpBase() + path, token, null);
+                HttpResponse<String> refused = call(pair.nl().httpBase() + path, token);
                 assertThat(refused.statusCode()).as(path).isEqualTo(403);
                 assertThat(refused.body()).contains("\"code\":\"role_missing\"").doesNotContain(caseId + "\",\"type\"");
             }
@@ -169,7 +152,7 @@ class AuditConsoleApiTest {
     }
 
     @Test
-    void pagesAreNewestFirstDisjointAndCompleteAndAHeaderNamedLikeAFilterIsIgnored() {
+    void pagesAreNewestFirstDisjointAndCompleteAndAHeaderNamedLikeAFilterIsIgnored() throws Exception {
         // a snapshot: the newest record now, then every page below it (records appended meanwhile do not shift them)
         List<Long> all = new ArrayList<>();
         json(get("/api/v1/audit/events?partner=DE&limit=500")).get("events").forEach(e -> all.add(e.get("seq").asLong()));
@@ -185,7 +168,8 @@ class AuditConsoleApiTest {
         assertThat(all).hasSizeGreaterThan(3);
 
         // filters come from the query string only
-        JsonNode unfiltered = json(call("GET", pair.nl().httpBase() + "/api/v1/audit/events?limit=500", officer, null, Map.of("partner", "FR")));
+        JsonNode unfiltered = json(send(HttpRequest.newBuilder(URI.create(pair.nl().httpBase() + "/api/v1/audit/events?limit=500"))
+                .header("Authorization", "Bearer " + officer).header("partner", "FR").build()));
         assertThat(unfiltered.get("events")).extracting(e -> e.get("partner").asText()).contains("DE");
     }
 
@@ -245,7 +229,7 @@ class AuditConsoleApiTest {
         assertThat(policy.get("detail").asText()).doesNotContain("Fietsonderdelen");
 
         // the partner's side of the same case: received, verified, delivered nationally (inbound)
-        JsonNode de = json(call("GET", pair.de().httpBase() + "/api/v1/audit/cases/" + caseId + "/timeline", officer, null));
+        JsonNode de = json(call(pair.de().httpBase() + "/api/v1/audit/cases/" + caseId + "/timeline", officer));
         Set<String> deTypes = new HashSet<>();
         de.get("events").forEach(e -> deTypes.add(e.get("type").asText()));
         assertThat(deTypes).contains("message-received", "delivered-national");
@@ -290,5 +274,37 @@ class AuditConsoleApiTest {
         assertThat(added.get(0).event().detail()).isEqualTo("search partner=DE outcome=OK limit=5");
         assertThat(added.get(1).event().detail()).isEqualTo("chain verification");
         assertThat(pair.nl().audit().verifyChain()).isEmpty();
+    }
+
+    @Test
+    void theConsolePageIsPublicServedFromAnAllowListWithSecurityHeadersAndLogsInAgainstTheIssuer() throws Exception {
+        String base = pair.nl().httpBase();
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(base + "/console/")).build());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
+        String issuerOrigin = URI.create(issuer.issuer()).resolve("/").toString().replaceAll("/$", "");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("script-src 'self'")
+                .contains("frame-ancestors 'none'").contains("connect-src 'self' " + issuerOrigin).doesNotContain("unsafe-inline");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(page.body()).doesNotContain("<script>").doesNotContain("style=");
+        for (String[] f : new String[][] {{"/console/console.js", "text/javascript"}, {"/console/console.css", "text/css"},
+            {"/console/config.json", "application/json"}}) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + f[0])).build());
+            assertThat(r.statusCode()).as(f[0]).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith(f[1]);
+        }
+        JsonNode config = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/console/config.json")).build()).body());
+        assertThat(config.get("authMode").asText()).isEqualTo("keycloak");
+        assertThat(config.get("issuer").asText()).isEqualTo(issuer.issuer());
+        assertThat(config.get("clientId").asText()).isEqualTo("legal-officer-console");
+        for (String missing : new String[] {"/console/../config/application.properties", "/console/%2e%2e/pom.xml", "/console/Gateway.class",
+            "/console/console.js.bak"}) {
+            assertThat(send(HttpRequest.newBuilder(URI.create(base + missing)).build()).statusCode()).as(missing).isEqualTo(404);
+        }
+        HttpResponse<String> bare = send(HttpRequest.newBuilder(URI.create(base + "/console")).build());
+        assertThat(bare.statusCode()).isEqualTo(301);
+        assertThat(bare.headers().firstValue("Location")).contains("/console/");
+        HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(base + "/console/")).POST(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertThat(post.statusCode()).isIn(404, 405);
     }
 }

@@ -156,7 +156,7 @@ public final class FaultMapper {
     /** The verified officer (a legal-officer route), or "officer" when none was verified (gateway.auth.mode=none). */
     private static String officer(Exchange exchange) {
         org.cmag.identity.Principal caller = exchange.getProperty(GatewayHeaders.CALLER, org.cmag.identity.Principal.class);
-        return caller == null ? "officer" : caller.name();
+        return caller == null ? "officer" : caller.officerName();
     }
 
     private static StringBuilder field(StringBuilder sb, String name, String value) {

@@ -58,7 +58,7 @@ public final class AuditConsole {
 
     private static String officer(Exchange exchange) {
         Principal caller = exchange.getProperty(GatewayHeaders.CALLER, Principal.class);
-        return caller == null ? "anonymous" : caller.name();
+        return caller == null ? "anonymous" : caller.officerName();
     }
 
     private static void respond(Message m, String contentType, Object body) {

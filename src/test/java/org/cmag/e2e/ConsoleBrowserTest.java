@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.Optional;
 import org.cmag.demo.GatewayPair;
 import org.cmag.policy.Partner;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,12 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -45,17 +39,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final String BROWSER_SKIPPED = "chromium or chromedriver not installed (/usr/bin/chromium, /usr/bin/chromedriver) - console browser test"
-            + " SKIPPED (CI installs them via .ci/run: apt-get install chromium chromium-driver)";
-    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     static Path root;
 
     static GatewayPair pair;
+    static ConsoleBrowser chromium;
     static ChromeDriver browser;
     static WebDriverWait wait;
     static Path downloads;
@@ -63,11 +53,7 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        boolean available = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!available) {
-            System.err.println(BROWSER_SKIPPED);
-        }
-        Assumptions.assumeTrue(available, BROWSER_SKIPPED);
+        ConsoleBrowser.assumeInstalled();
         byte[] example;
         try (InputStream in = ConsoleBrowserTest.class.getClassLoader().getResourceAsStream("examples/assistance-request.json")) {
             example = in.readAllBytes();
@@ -83,24 +69,16 @@ class ConsoleBrowserTest {
         HttpResponse<String> refused = pair.submit(json.replace("CUSTOMS_VALUE", "TAX_COLLECTION").getBytes(StandardCharsets.UTF_8));
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
 
-        Files.createDirectories(SCREENSHOTS);
-        downloads = Files.createDirectories(root.resolve("downloads"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--user-data-dir=" + Files.createDirectories(root.resolve("chromium-profile")), "--window-size=1500,1100");
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
-        wait = new WebDriverWait(browser, WAIT);
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the page re-renders tables while a test waits
+        chromium = ConsoleBrowser.start(root, WAIT);
+        browser = chromium.driver;
+        wait = chromium.wait;
+        downloads = chromium.downloads;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (pair != null) {
             pair.close();
@@ -108,8 +86,7 @@ class ConsoleBrowserTest {
     }
 
     static void screenshot(String name) throws IOException {
-        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(name);
     }
 
     static WebElement id(String id) {

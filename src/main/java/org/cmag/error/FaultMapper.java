@@ -140,15 +140,23 @@ public final class FaultMapper {
         String route = exchange.getFromRouteId();
         boolean national = route != null && route.startsWith("outbound");
         boolean held = route != null && route.startsWith("admin-held");
-        String type = held ? "held-action-refused" : national ? "submission-rejected" : "message-rejected";
+        boolean auditRead = route != null && route.startsWith("admin-audit");
+        String type = auditRead ? "audit-access-refused" : held ? "held-action-refused" : national ? "submission-rejected" : "message-rejected";
         String detail = e.pointer() == null ? e.detail() : e.detail() + " [at " + e.pointer() + "]";
+        String actor = held || auditRead ? officer(exchange) : national ? "national" : partner == null ? "unknown" : partner;
         try {
-            audit.append(AuditEvent.rejected(type, held ? "officer" : national ? "national" : partner == null ? "unknown" : partner, partner,
+            audit.append(AuditEvent.rejected(type, actor, partner,
                     m.getHeader(GatewayHeaders.MESSAGE_ID, String.class), m.getHeader(GatewayHeaders.CASE_ID, String.class),
                     e.errorCode().code(), detail).withDigest(m.getHeader(GatewayHeaders.DIGEST, String.class)));
         } catch (RuntimeException auditFailure) {
             LOG.error("Could not audit rejection {} ({})", e.errorCode().code(), route, auditFailure);
         }
+    }
+
+    /** The verified officer (a legal-officer route), or "officer" when none was verified (gateway.auth.mode=none). */
+    private static String officer(Exchange exchange) {
+        org.cmag.identity.Principal caller = exchange.getProperty(GatewayHeaders.CALLER, org.cmag.identity.Principal.class);
+        return caller == null ? "officer" : caller.officerName();
     }
 
     private static StringBuilder field(StringBuilder sb, String name, String value) {

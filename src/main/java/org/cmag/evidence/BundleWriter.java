@@ -78,6 +78,19 @@ public final class BundleWriter {
 
     /** Writes the bundle for {@code selection} to {@code out}, exported by {@code officer}. */
     public Written write(Selection selection, String officer, Path out) {
+        Built b = build(selection, officer);
+        writeAtomically(out, b.zip());
+        return new Written(out, b.entries(), b.excerptRecords(), b.chainRecords(), b.evidenceItems(), b.purgedItems(), b.headSeq());
+    }
+
+    /** The bundle for {@code selection}, exported by {@code officer}, as the bytes of the ZIP (the console's download). */
+    public byte[] bytes(Selection selection, String officer) {
+        return build(selection, officer).zip();
+    }
+
+    private record Built(byte[] zip, int entries, int excerptRecords, int chainRecords, int evidenceItems, int purgedItems, long headSeq) {}
+
+    private Built build(Selection selection, String officer) {
         Instant now = clock.instant();
         Chain chain = database.inTransaction(c -> {
             audit.lockHead(c); // nothing is appended between the selection and the head read below
@@ -147,8 +160,8 @@ public final class BundleWriter {
                 policyIndex, checkpoint).getBytes(StandardCharsets.UTF_8));
 
         byte[] manifest = BundleFormat.json(manifest(selection, officer, now, key, entries));
-        writeZip(out, manifest, sign(key, manifest), entries);
-        return new Written(out, entries.size() + 2, chain.excerpt().size(), chain.records().size(), items.size(), purged, head.seq());
+        return new Built(zip(manifest, sign(key, manifest), entries), entries.size() + 2, chain.excerpt().size(), chain.records().size(),
+                items.size(), purged, head.seq());
     }
 
     private ObjectNode manifest(Selection selection, String officer, Instant now, SigningKey key, Map<String, byte[]> entries) {
@@ -196,19 +209,31 @@ public final class BundleWriter {
         }
     }
 
-    private static void writeZip(Path out, byte[] manifest, byte[] signature, Map<String, byte[]> entries) {
+    private static byte[] zip(byte[] manifest, byte[] signature, Map<String, byte[]> entries) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            put(zip, BundleFormat.MANIFEST, manifest);
+            put(zip, BundleFormat.SIGNATURE, signature);
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                put(zip, e.getKey(), e.getValue());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // in memory
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeAtomically(Path out, byte[] zip) {
         try {
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, "bundle", ".tmp");
-            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-                put(zip, BundleFormat.MANIFEST, manifest);
-                put(zip, BundleFormat.SIGNATURE, signature);
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                    put(zip, e.getKey(), e.getValue());
-                }
+            try {
+                Files.write(tmp, zip);
+                Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "Cannot write the evidence bundle " + out + ": " + e.getMessage(), "--out", e);
         }

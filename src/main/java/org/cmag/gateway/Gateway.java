@@ -252,6 +252,13 @@ public final class Gateway implements AutoCloseable {
             config.retentionPurgeInterval(); // fail closed on a bad interval before the timer route reads it
             main.bind("purgeExpired", new org.cmag.stage.PurgeExpired(
                     new org.cmag.store.RetentionPurge(database, audit, clock, config.rejectedMessageRetention())));
+            // legal officers: audit search, case timeline, chain status, evidence export
+            org.cmag.evidence.BundleWriter bundles = bundleWriter(database, audit, ownId, keys, clock);
+            main.bind("auditConsole", new org.cmag.stage.AuditConsole(new org.cmag.console.AuditConsoleService(audit,
+                    new org.cmag.store.AuditQuery(database), cases,
+                    (caseId, officer) -> bundles.bytes(org.cmag.evidence.Selection.ofCase(caseId), officer), clock)));
+            main.bind("consoleFiles", new org.cmag.stage.ConsoleFiles(config.get("gateway.auth.mode").toLowerCase(java.util.Locale.ROOT),
+                    config.getOptional("gateway.auth.issuer"), org.cmag.identity.Realm.CONSOLE_CLIENT));
             main.setOverrideProperties(camelProperties(config, maxBytes));
             // the agreement files and configuration this start runs with, kept and audited (policy-loaded/-changed, configuration-loaded)
             new org.cmag.store.PolicyVersions(database, audit, clock).recordStart(ownId, config.get("gateway.auth.mode"), registry, config.asMap());
@@ -533,7 +540,11 @@ public final class Gateway implements AutoCloseable {
 
     /** Evidence bundles of this gateway's audit trail and evidence, signed with its signing key. */
     public org.cmag.evidence.BundleWriter bundleWriter(Clock clock) {
-        return new org.cmag.evidence.BundleWriter(database, audit, id(), keys.own()::signer,
+        return bundleWriter(database, audit, id(), keys, clock);
+    }
+
+    private static org.cmag.evidence.BundleWriter bundleWriter(Database database, AuditLog audit, String ownId, KeyRing keys, Clock clock) {
+        return new org.cmag.evidence.BundleWriter(database, audit, ownId, keys.own()::signer,
                 p -> keys.partners().containsKey(p) ? keys.partner(p).signingCertificates() : List.of(), clock);
     }
 

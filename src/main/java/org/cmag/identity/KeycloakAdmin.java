@@ -152,6 +152,7 @@ public final class KeycloakAdmin implements AutoCloseable {
         console.setDirectAccessGrantsEnabled(false);
         console.setServiceAccountsEnabled(false);
         console.setRedirectUris(List.of(consoleRedirectUri));
+        console.setWebOrigins(List.of("+")); // CORS for the page's token request: the origins of the redirect URIs
         console.setAttributes(Map.of("pkce.code.challenge.method", "S256"));
         String consoleUuid = ensureClient(rr, console, changes);
         ensureAudienceMapper(rr, consoleUuid, Realm.CONSOLE_CLIENT, changes);

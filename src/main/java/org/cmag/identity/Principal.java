@@ -25,4 +25,13 @@ public record Principal(String subject, String clientId, String issuer, String p
     public String name() {
         return clientId != null ? clientId : subject;
     }
+
+    /**
+     * Who, for a legal officer's audit records: a person logged in through the console client ({@link Realm#CONSOLE_CLIENT})
+     * by the realm's user id ({@code sub}), since every officer shares that client; a service account by {@link #name()}.
+     */
+    public String officerName() {
+        String who = Realm.CONSOLE_CLIENT.equals(clientId) && subject != null ? "user " + subject + " via " + clientId : name();
+        return who.length() <= 100 ? who : who.substring(0, 100);
+    }
 }

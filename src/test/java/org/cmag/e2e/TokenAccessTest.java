@@ -224,7 +224,12 @@ class TokenAccessTest {
                 new String[] {"POST", "/api/v1/held/H-X/reject", "{}", officer},
                 new String[] {"POST", "/api/v1/consents", "{}", officer},
                 new String[] {"POST", "/api/v1/cases/CASE-X/legal-hold", "{}", officer},
-                new String[] {"DELETE", "/api/v1/cases/CASE-X/legal-hold", null, officer});
+                new String[] {"DELETE", "/api/v1/cases/CASE-X/legal-hold", null, officer},
+                new String[] {"GET", "/api/v1/audit/events", null, officer},
+                new String[] {"GET", "/api/v1/audit/events.csv", null, officer},
+                new String[] {"GET", "/api/v1/audit/cases/CASE-X/timeline", null, officer},
+                new String[] {"GET", "/api/v1/audit/cases/CASE-X/bundle", null, officer},
+                new String[] {"GET", "/api/v1/audit/chain", null, officer});
         for (String[] e : endpoints) {
             String wrong = e[3] == national ? officer : national;
             for (String token : new String[] {wrong, admin, issuer.token("partner-DE", "partner-administration")}) {
@@ -324,6 +329,9 @@ class TokenAccessTest {
             {"outbound-request-submit", "authorise-submit"}, {"national-cases-list", "authorise-list-cases"},
             {"admin-held-release", "authorise-held-release"}, {"admin-policy-explain", "authorise-policy-explain"},
             {"admin-legal-hold-place", "authorise-legal-hold-place"}, {"admin-legal-hold-release", "authorise-legal-hold-release"},
+            {"admin-audit-events", "authorise-audit-events"}, {"admin-audit-events-csv", "authorise-audit-events-csv"},
+            {"admin-audit-case-timeline", "authorise-audit-case-timeline"}, {"admin-audit-case-bundle", "authorise-audit-case-bundle"},
+            {"admin-audit-chain", "authorise-audit-chain"},
             {"outbound-delivery-NL", "attach-partner-token"}, {"outbound-delivery-NL", "refresh-partner-token"}}) {
             var route = model.getRouteDefinition(step[0]);
             assertThat(route).as(step[0]).isNotNull();

@@ -366,7 +366,9 @@ class TwoGatewaysTest {
                 "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain",
                 "admin-retention-purge", "admin-consent-record",
                 "admin-held-list", "admin-held-show", "admin-held-release", "admin-held-reject", "admin-held-dispatch",
-                "admin-legal-hold-place", "admin-legal-hold-release");
+                "admin-legal-hold-place", "admin-legal-hold-release",
+                "admin-audit-events", "admin-audit-events-csv", "admin-audit-case-timeline", "admin-audit-case-bundle", "admin-audit-chain",
+                "admin-console-files");
         var model = ((org.apache.camel.model.ModelCamelContext) context);
         for (String[] step : new String[][] {{"outbound-request-submit", "validate-submission"}, {"outbound-request-submit", "apply-policy"},
             {"outbound-message-seal", "check-onward-transfer"}, {"outbound-message-seal", "sign"}, {"outbound-message-seal", "encrypt"}, {"outbound-message-seal", "record-outbound"},

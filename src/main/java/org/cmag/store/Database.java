@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
@@ -14,6 +15,15 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
 
     public Database(String url, String user, String password, int poolSize) {
+        this(url, user, password, poolSize, null, null);
+    }
+
+    /**
+     * A pool for {@code user}; the schema is migrated as {@code migrationUser} when one is given (the owner of the
+     * tables, see README "Audit trail"), else as {@code user}. On PostgreSQL the migration also makes the audit tables
+     * append-only (triggers) and, for a separate runtime user, leaves it only SELECT/INSERT on them.
+     */
+    public Database(String url, String user, String password, int poolSize, String migrationUser, String migrationPassword) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         cfg.setUsername(user);
@@ -26,7 +36,21 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Cannot open database " + redact(url) + ": " + e.getMessage(), null, e);
         }
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        try {
+            var flyway = Flyway.configure();
+            if (migrationUser == null) {
+                flyway.dataSource(dataSource);
+            } else {
+                flyway.dataSource(url, migrationUser, migrationPassword == null ? "" : migrationPassword);
+            }
+            flyway.locations("classpath:db/migration", "classpath:db/vendor/{vendor}")
+                    .placeholders(Map.of("cmag_runtime_user", user))
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
     }
 
     private static String redact(String url) {

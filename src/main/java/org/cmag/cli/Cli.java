@@ -21,6 +21,7 @@ public final class Cli {
               translate       WCO DEC-DMS or national JSON declaration -> WCO-aligned exchange payload
               case list|show  the assistance cases of a gateway and their timelines
               consent record  record a written consent to onward transfer (legal officers); consent list
+              audit verify    check the whole audit chain and its signed checkpoints, naming the first bad record
               purge           remove stored payloads and register rows past their retention date
               held list|show|release|reject
                               messages held for manual release (personal data in free text)
@@ -82,6 +83,7 @@ public final class Cli {
                 case "keys" -> new KeysCommand(out).run(rest);
                 case "consent" -> new ConsentCommand(out).run(rest);
                 case "purge" -> new PurgeCommand(out).run(rest);
+                case "audit" -> new AuditCommand(out, err).run(rest);
                 case "realm" -> new RealmCommand(out, env).run(rest);
                 case "partner" -> new PartnerCommand(out, env).run(rest);
                 default -> {

@@ -43,7 +43,7 @@ public final class Database implements AutoCloseable {
             } else {
                 flyway.dataSource(url, migrationUser, migrationPassword == null ? "" : migrationPassword);
             }
-            flyway.locations("classpath:db/migration", "classpath:db/vendor/{vendor}")
+            flyway.locations("classpath:db/migration", "classpath:db/vendor/" + vendor(url))
                     .placeholders(Map.of("cmag_runtime_user", user))
                     .load()
                     .migrate();
@@ -51,6 +51,17 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+    }
+
+    /** The folder of vendor-specific migrations: {@code postgresql} or {@code h2} (from the JDBC URL). */
+    static String vendor(String url) {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return "postgresql";
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            return "h2";
+        }
+        throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.db.url must be a jdbc:h2: or jdbc:postgresql: URL, not " + redact(url));
     }
 
     private static String redact(String url) {

@@ -20,10 +20,19 @@ abstract class TestDatabase implements AutoCloseable {
 
     final Database database;
     final String url;
+    private final String user;
+    private final String password;
 
     private TestDatabase(String url, String user, String password) {
         this.url = url;
+        this.user = user;
+        this.password = password;
         this.database = new Database(url, user, password, 8);
+    }
+
+    /** Another, independent pool on the same database: a second gateway node sharing it. Close it after use. */
+    Database secondNode() {
+        return new Database(url, user, password, 8);
     }
 
     /**

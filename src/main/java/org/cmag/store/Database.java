@@ -41,12 +41,10 @@ public final class Database implements AutoCloseable {
             throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Cannot open database " + redact(url) + ": " + e.getMessage(), null, e);
         }
         try {
-            var flyway = Flyway.configure();
-            if (migrationUser == null) {
-                flyway.dataSource(dataSource);
-            } else {
-                flyway.dataSource(url, migrationUser, migrationPassword == null ? "" : migrationPassword);
-            }
+            // Flyway opens its own connections (the migration, its lock and the afterMigrate callback need up to three,
+            // more than a small pool has), as the migration user when one is configured
+            var flyway = Flyway.configure().dataSource(url, migrationUser == null ? user : migrationUser,
+                    migrationUser == null ? password : migrationPassword == null ? "" : migrationPassword);
             flyway.locations("classpath:db/migration", "classpath:db/vendor/" + vendor(url))
                     .placeholders(Map.of("cmag_runtime_user", user))
                     .load()

@@ -61,7 +61,6 @@ public final class Checkpoints {
 
     /** Signs and stores the current head; nothing when the log is empty or the head is the latest checkpoint's. */
     public Optional<Checkpoint> write() {
-        audit.flush(); // chain what is committed but still pending (after a crash, or events of a stopped node)
         AuditLog.Head head = audit.head();
         if (head.seq() == 0 || latest().map(c -> c.headSeq() == head.seq()).orElse(false)) {
             return Optional.empty();

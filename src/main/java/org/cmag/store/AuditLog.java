@@ -15,39 +15,25 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Append-only, hash-chained audit log: {@code hash = SHA-256(prev_hash || canonical record)}, defined once in
- * {@link AuditChain}. Appends join the caller's transaction, so a business row and its audit event commit together,
- * but take no lock there: the event is written to {@code audit_pending}. Right after that commit, {@link #flush()} links
- * the committed pending events into {@code audit_event} in one short transaction that locks the one-row chain head, so
- * concurrent writers (threads, or gateway nodes sharing one database) form one chain without gaps or forks, and the head
- * lock is held for a batch of chain inserts only - never across business work or a business commit.
+ * Append-only, hash-chained audit log: {@code hash = SHA-256(prev_hash || canonical record)}. Appends lock
+ * the chain head row, so concurrent writers (threads or gateway nodes sharing one database) form one chain.
+ * Appends can join the caller's transaction, so a business row and its audit record commit together. The hash is
+ * defined once, in {@link AuditChain}.
  */
 public final class AuditLog {
     static final String GENESIS = AuditChain.GENESIS;
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
-    /** Most pending events chained in one transaction. */
-    static final int CHAIN_BATCH = 2000;
-
     private final Database database;
     private final Clock clock;
-    private final ReentrantLock flushLock = new ReentrantLock();
-    /** Flush requests taken so far (a ticket is taken after the caller's commit). */
-    private final AtomicLong committed = new AtomicLong();
-    /** Every ticket up to this one is chained. Guarded by {@link #flushLock}. */
-    private long flushed;
-    private final Runnable flushAfterCommit = this::flushQuietly;
 
     public AuditLog(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
     }
 
-    /** Appends events in their own transaction; they are in the chain when this returns. */
+    /** Appends events in their own transaction. */
     public void append(AuditEvent... events) {
         database.inTransaction(c -> {
             append(c, events);
@@ -55,133 +41,49 @@ public final class AuditLog {
         });
     }
 
-    /**
-     * Appends events inside the caller's transaction (auto-commit must be off): they are written to
-     * {@code audit_pending} with the caller's rows, without any lock, and linked into the chain right after the caller's
-     * {@link Database#inTransaction} commits (before it returns). On a rollback they vanish with the rest.
-     */
+    /** Appends events inside the caller's transaction (auto-commit must be off). */
     public void append(Connection c, AuditEvent... events) throws SQLException {
+        long seq;
+        String prev;
+        try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+                ResultSet rs = head.executeQuery()) {
+            rs.next();
+            seq = rs.getLong(1);
+            prev = rs.getString(2);
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_pending (occurred_at, event_type, outcome, actor,"
-                + " partner_id, message_id, case_id, legal_basis, purpose, message_digest, error_code, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (seq, occurred_at, event_type, outcome, actor,"
+                + " partner_id, message_id, case_id, legal_basis, purpose, message_digest, error_code, detail, prev_hash, hash)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             for (AuditEvent e : events) {
-                insert.setTimestamp(1, Timestamp.from(now));
-                setEvent(insert, 2, e);
+                seq++;
+                String hash = hash(prev, seq, now, e);
+                int i = 1;
+                insert.setLong(i++, seq);
+                insert.setTimestamp(i++, Timestamp.from(now));
+                insert.setString(i++, e.type());
+                insert.setString(i++, e.outcome());
+                insert.setString(i++, e.actor());
+                insert.setString(i++, e.partnerId());
+                insert.setString(i++, e.messageId());
+                insert.setString(i++, e.caseId());
+                insert.setString(i++, e.legalBasis());
+                insert.setString(i++, e.purpose());
+                insert.setString(i++, e.messageDigest());
+                insert.setString(i++, e.errorCode());
+                insert.setString(i++, truncate(e.detail()));
+                insert.setString(i++, prev);
+                insert.setString(i++, hash);
                 insert.addBatch();
+                prev = hash;
             }
             insert.executeBatch();
         }
-        database.afterCommit(c, flushAfterCommit);
-    }
-
-    /** Sets the eleven event columns from parameter {@code i} on; returns the next parameter index. */
-    private static int setEvent(PreparedStatement ps, int i, AuditEvent e) throws SQLException {
-        ps.setString(i++, e.type());
-        ps.setString(i++, e.outcome());
-        ps.setString(i++, e.actor());
-        ps.setString(i++, e.partnerId());
-        ps.setString(i++, e.messageId());
-        ps.setString(i++, e.caseId());
-        ps.setString(i++, e.legalBasis());
-        ps.setString(i++, e.purpose());
-        ps.setString(i++, e.messageDigest());
-        ps.setString(i++, e.errorCode());
-        ps.setString(i++, truncate(e.detail()));
-        return i;
-    }
-
-    /**
-     * Links every committed pending event into the chain (group commit: one caller chains what all callers waiting
-     * meanwhile committed, in one short transaction holding the head lock). Returns when everything this thread
-     * committed before the call is chained. Any node may chain any node's pending events.
-     */
-    public void flush() {
-        long ticket = committed.incrementAndGet();
-        flushLock.lock();
-        try {
-            if (flushed >= ticket) {
-                return;
-            }
-            long upTo = committed.get();
-            while (chainPending() == CHAIN_BATCH) {
-                // a full batch: more may be waiting
-            }
-            flushed = upTo;
-        } finally {
-            flushLock.unlock();
+        try (PreparedStatement update = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+            update.setLong(1, seq);
+            update.setString(2, prev);
+            update.executeUpdate();
         }
-    }
-
-    private void flushQuietly() {
-        try {
-            flush();
-        } catch (RuntimeException e) {
-            // the caller's transaction is committed; its events stay pending and the next flush (any append, the
-            // checkpoint timer, a restart) chains them
-            LOG.warn("Audit events committed but not yet chained: {}", e.getMessage());
-        }
-    }
-
-    /** Chains up to {@link #CHAIN_BATCH} pending events in pending order; returns how many. */
-    private int chainPending() {
-        return database.inTransaction(c -> {
-            long seq;
-            String prev;
-            try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-                    ResultSet rs = head.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-                prev = rs.getString(2);
-            }
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement pending = c.prepareStatement("SELECT * FROM audit_pending ORDER BY id FETCH FIRST " + CHAIN_BATCH + " ROWS ONLY");
-                    ResultSet rs = pending.executeQuery();
-                    PreparedStatement insert = c.prepareStatement("INSERT INTO audit_event (seq, occurred_at, event_type, outcome, actor,"
-                            + " partner_id, message_id, case_id, legal_basis, purpose, message_digest, error_code, detail, prev_hash, hash)"
-                            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                while (rs.next()) {
-                    ids.add(rs.getLong("id"));
-                    Instant at = rs.getTimestamp("occurred_at").toInstant();
-                    AuditEvent e = event(rs);
-                    seq++;
-                    String hash = hash(prev, seq, at, e);
-                    insert.setLong(1, seq);
-                    insert.setTimestamp(2, Timestamp.from(at));
-                    int i = setEvent(insert, 3, e);
-                    insert.setString(i++, prev);
-                    insert.setString(i, hash);
-                    insert.addBatch();
-                    prev = hash;
-                }
-                if (ids.isEmpty()) {
-                    return 0;
-                }
-                insert.executeBatch();
-            }
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM audit_pending WHERE id = ?")) {
-                for (long id : ids) {
-                    delete.setLong(1, id);
-                    delete.addBatch();
-                }
-                delete.executeBatch();
-            }
-            try (PreparedStatement update = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
-                update.setLong(1, seq);
-                update.setString(2, prev);
-                update.executeUpdate();
-            }
-            return ids.size();
-        });
-    }
-
-    /** Events committed but not yet chained (normally 0 a moment after the last append; more after a crash). */
-    public long pendingCount() {
-        return database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_pending"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
     }
 
     private static String truncate(String s) {
@@ -220,14 +122,11 @@ public final class AuditLog {
     }
 
     private static AuditRecord read(ResultSet rs) throws SQLException {
-        return new AuditRecord(rs.getLong("seq"), rs.getTimestamp("occurred_at").toInstant(), event(rs),
-                rs.getString("prev_hash"), rs.getString("hash"));
-    }
-
-    private static AuditEvent event(ResultSet rs) throws SQLException {
-        return new AuditEvent(rs.getString("event_type"), rs.getString("outcome"), rs.getString("actor"),
+        AuditEvent e = new AuditEvent(rs.getString("event_type"), rs.getString("outcome"), rs.getString("actor"),
                 rs.getString("partner_id"), rs.getString("message_id"), rs.getString("case_id"), rs.getString("legal_basis"),
                 rs.getString("purpose"), rs.getString("message_digest"), rs.getString("error_code"), rs.getString("detail"));
+        return new AuditRecord(rs.getLong("seq"), rs.getTimestamp("occurred_at").toInstant(), e,
+                rs.getString("prev_hash"), rs.getString("hash"));
     }
 
     /** The chain head: the last record's sequence and hash (0 and {@link AuditChain#GENESIS} for an empty log). */

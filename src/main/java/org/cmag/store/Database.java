@@ -4,10 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
@@ -16,7 +13,6 @@ import org.flywaydb.core.Flyway;
 /** The gateway's JDBC pool (H2 file by default, PostgreSQL in production), migrated by Flyway at start-up. */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
-    private final Map<Connection, Set<Runnable>> afterCommit = new ConcurrentHashMap<>();
 
     public Database(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, null, null);
@@ -83,42 +79,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code work} in one transaction and commits it; rolls back and rethrows on any failure. After a commit, the
-     * actions registered with {@link #afterCommit} run (once the connection is back in the pool), before this returns.
-     */
+    /** Runs {@code work} in one transaction and commits it; rolls back and rethrows on any failure. */
     public <T> T inTransaction(SqlWork<T> work) {
-        T result;
-        Set<Runnable> hooks = new LinkedHashSet<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            afterCommit.put(c, hooks);
             try {
-                result = work.run(c);
+                T result = work.run(c);
                 c.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
-                hooks.clear();
                 c.rollback();
                 throw e;
-            } finally {
-                afterCommit.remove(c);
             }
         } catch (SQLException e) {
             throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Database operation failed: " + e.getMessage(), null, e);
-        }
-        hooks.forEach(Runnable::run);
-        return result;
-    }
-
-    /**
-     * Runs {@code action} once after the transaction of {@code c} (one of {@link #inTransaction}) commits; the same
-     * action registered twice runs once. On a connection this pool's {@link #inTransaction} does not manage, nothing is
-     * registered (the action's work then waits for its next run).
-     */
-    public void afterCommit(Connection c, Runnable action) {
-        Set<Runnable> hooks = afterCommit.get(c);
-        if (hooks != null) {
-            hooks.add(action);
         }
     }
 

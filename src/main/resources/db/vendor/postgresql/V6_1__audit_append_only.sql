@@ -16,8 +16,3 @@ CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_che
     FOR EACH ROW EXECUTE FUNCTION cmag_audit_append_only();
 CREATE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint
     FOR EACH STATEMENT EXECUTE FUNCTION cmag_audit_append_only();
--- pending events are moved into the chain (DELETE after their chained copy is inserted), never changed
-CREATE TRIGGER audit_pending_no_update BEFORE UPDATE ON audit_pending
-    FOR EACH ROW EXECUTE FUNCTION cmag_audit_append_only();
-CREATE TRIGGER audit_pending_no_truncate BEFORE TRUNCATE ON audit_pending
-    FOR EACH STATEMENT EXECUTE FUNCTION cmag_audit_append_only();

@@ -42,7 +42,7 @@ abstract class TestDatabase implements AutoCloseable {
     void reset() {
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             bypassAppendOnly(s, true);
-            for (String table : new String[] {"audit_event", "audit_checkpoint", "audit_pending", "outbound_message", "inbound_receipt", "inbound_message",
+            for (String table : new String[] {"audit_event", "audit_checkpoint", "outbound_message", "inbound_receipt", "inbound_message",
                 "inbound_rejection", "case_transition", "assistance_case", "received_data", "transfer_consent", "held_message", "partner_identity"}) {
                 s.executeUpdate("DELETE FROM " + table);
             }

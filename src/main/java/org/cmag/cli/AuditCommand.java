@@ -81,10 +81,6 @@ final class AuditCommand {
             out.printf("records checked      %d%n", report.records());
             out.printf("checkpoints checked  %d%s%n", report.checkpoints(), latest.map(c -> " (latest: record " + c.headSeq() + " signed at "
                     + c.createdAt() + (c.timeStampToken() == null ? "" : ", time-stamped") + ")").orElse(""));
-            long pending = log.pendingCount();
-            if (pending > 0) {
-                out.printf("pending              %d events committed but not yet chained (the gateway's next flush or start chains them)%n", pending);
-            }
             if (report.intact()) {
                 out.println("result               INTACT");
                 return 0;

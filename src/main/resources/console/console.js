@@ -317,7 +317,8 @@
       const c = await r.json();
       badge.className = 'badge ' + c.status;
       badge.textContent = c.status === 'intact'
-        ? 'Chain intact: ' + c.headSeq + ' records (checked ' + c.checkedAt.replace('T', ' ').replace(/\..*$|Z$/, '') + ' UTC)'
+        ? 'Chain intact: ' + c.records + ' records, ' + c.checkpoints + ' signed checkpoints (checked '
+          + c.checkedAt.replace('T', ' ').replace(/\..*$|Z$/, '') + ' UTC)'
         : 'Chain BROKEN: ' + c.problem;
       badge.title = 'Head hash ' + c.headHash;
     } catch (e) {

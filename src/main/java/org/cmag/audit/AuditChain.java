@@ -15,17 +15,20 @@ import org.cmag.store.AuditRecord;
  * gateway's {@code AuditLog}, {@code audit verify} and the offline evidence-bundle verifier all use this one
  * definition, so a chain written by the gateway verifies anywhere.
  *
- * <p>{@code hash = hex(SHA-256(prev_hash US seq US epoch_millis US type US outcome US actor US partner US message US
- * case US legal_basis US purpose US message_digest US error_code US detail))}, UTF-8, {@code US} = U+001F; a missing
- * field is empty, a U+001F inside a field is written as a space, {@code detail} is cut to {@link #MAX_DETAIL}
- * characters before it is stored and hashed. The first record links to {@link #GENESIS}.
+ * <p>{@code hash = hex(SHA-256(canonical))}, where {@code canonical} is the UTF-8 text {@code prev_hash LF seq LF
+ * epoch_millis LF} followed by eleven fields in this order: type, outcome, actor, partner, message, case, legal basis,
+ * purpose, message digest, error code, detail. Each field is written as {@code -} when it is absent (SQL NULL) and as
+ * {@code +} length {@code :} value otherwise (length = the value's UTF-8 byte count), then LF. The length prefix makes the
+ * form unambiguous: an absent field differs from an empty one, and no value can imitate a field boundary, whatever
+ * characters it holds. {@code detail} is cut to {@link #MAX_DETAIL} characters before it is stored and hashed. The
+ * first record links to {@link #GENESIS}. Example: record 1 of type {@code x} with only actor {@code a} hashes
+ * {@code "000…000\n1\n1700000000000\n+1:x\n+2:OK\n+1:a\n-\n-\n…"}.
  */
 public final class AuditChain {
     /** {@code prev_hash} of record 1. */
     public static final String GENESIS = "0".repeat(64);
     /** Longest {@code detail} stored; longer ones are cut (and end in "..."). */
     public static final int MAX_DETAIL = 2000;
-    private static final char SEP = '\u001f';
 
     private AuditChain() {}
 
@@ -36,13 +39,23 @@ public final class AuditChain {
 
     /** The hash of record {@code seq} written at {@code at} (millisecond precision) after a record hashing to {@code prevHash}. */
     public static String hash(String prevHash, long seq, Instant at, AuditEvent e) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(prevHash).append(SEP).append(seq).append(SEP).append(at.toEpochMilli());
+        return sha256Hex(canonical(prevHash, seq, at, e));
+    }
+
+    /** The bytes that are hashed (see the class comment). */
+    public static byte[] canonical(String prevHash, long seq, Instant at, AuditEvent e) {
+        StringBuilder sb = new StringBuilder(320);
+        sb.append(prevHash).append('\n').append(seq).append('\n').append(at.toEpochMilli()).append('\n');
         for (String f : new String[] {e.type(), e.outcome(), e.actor(), e.partnerId(), e.messageId(), e.caseId(),
             e.legalBasis(), e.purpose(), e.messageDigest(), e.errorCode(), storedDetail(e.detail())}) {
-            sb.append(SEP).append(f == null ? "" : f.replace(SEP, ' '));
+            if (f == null) {
+                sb.append('-');
+            } else {
+                sb.append('+').append(f.getBytes(StandardCharsets.UTF_8).length).append(':').append(f);
+            }
+            sb.append('\n');
         }
-        return sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The hash the record should have, recomputed from its content and its {@code prev_hash}. */
@@ -88,7 +101,7 @@ public final class AuditChain {
         }
     }
 
-    private static String abbreviate(String h) {
+    static String abbreviate(String h) {
         return h == null ? "null" : h.length() > 12 ? h.substring(0, 12) + "…" : h;
     }
 }

@@ -15,11 +15,16 @@ final class BenchCommand {
             clients, and waits until DE has handed every one to its national queue and NL has verified every
             receipt. Then, in the same run, measures the raw ceiling: how many messages per second sign +
             encrypt + decrypt + verify alone allow on one core, times the cores. Prints messages/s end to end,
-            p50/p99 latency (submission to national delivery), the ceiling and the ratio.
+            p50/p99 latency (submission to national delivery), the ceiling and the ratio. Last, the audit chain:
+            appends/s to a fresh database from one thread and from C threads, verification speed, and its cost per
+            message (records per message of both gateways) against the raw crypto cost and ceiling.
 
               --messages N     default 2000
               --concurrency C  default 16
               --data DIR       default data/bench (wiped per run)
+              --audit-postgres URL   also measure the audit chain on this PostgreSQL (a temporary schema, dropped
+                                     afterwards), e.g. jdbc:postgresql://127.0.0.1:5432/test
+              --audit-postgres-user USER   default postgres; password from the environment CMAG_BENCH_PG_PASSWORD
             """;
 
     private final PrintStream out;
@@ -29,12 +34,14 @@ final class BenchCommand {
     }
 
     int run(String[] argv) {
-        Args args = new Args(argv, 0, Set.of("--messages", "--concurrency", "--data"), Set.of());
+        Args args = new Args(argv, 0, Set.of("--messages", "--concurrency", "--data", "--audit-postgres", "--audit-postgres-user"), Set.of());
         if (args.help()) {
             out.print(HELP);
             return 0;
         }
-        new Bench(Path.of(args.get("--data", "data/bench")), out).run(args.integer("--messages", 2000), args.integer("--concurrency", 16));
+        String password = System.getenv("CMAG_BENCH_PG_PASSWORD");
+        new Bench(Path.of(args.get("--data", "data/bench")), out, args.get("--audit-postgres", null), args.get("--audit-postgres-user", "postgres"),
+                password == null ? "" : password).run(args.integer("--messages", 2000), args.integer("--concurrency", 16));
         return 0;
     }
 }

@@ -23,7 +23,8 @@ public final class Cli {
                               the assistance cases of a gateway, their timelines, legal holds
               consent record  record a written consent to onward transfer (legal officers); consent list
               purge           remove stored payloads and register rows past their retention date
-              audit export|verify-bundle
+              audit verify|export|verify-bundle
+                              check the audit chain and its signed checkpoints (naming the first bad record);
                               a signed evidence bundle of a case, message or period; its offline check
               held list|show|release|reject
                               messages held for manual release (personal data in free text)
@@ -85,7 +86,7 @@ public final class Cli {
                 case "keys" -> new KeysCommand(out).run(rest);
                 case "consent" -> new ConsentCommand(out).run(rest);
                 case "purge" -> new PurgeCommand(out).run(rest);
-                case "audit" -> new AuditBundleCommand(out, err).run(rest);
+                case "audit" -> new AuditCommand(out, err).run(rest);
                 case "realm" -> new RealmCommand(out, env).run(rest);
                 case "partner" -> new PartnerCommand(out, env).run(rest);
                 default -> {

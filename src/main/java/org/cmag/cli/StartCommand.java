@@ -70,8 +70,7 @@ final class StartCommand {
 
     /** The gateway's database, for commands that work on it directly (a small pool; close it after use). */
     static org.cmag.store.Database database(GatewayConfig config) {
-        return new org.cmag.store.Database(org.cmag.gateway.Gateway.h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
-                config.asMap().getOrDefault("gateway.db.password", ""), 2);
+        return org.cmag.gateway.Gateway.openDatabase(config, 2);
     }
 
     static Path configDir(Args args) {

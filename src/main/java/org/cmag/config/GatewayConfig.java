@@ -176,6 +176,11 @@ public final class GatewayConfig {
         return positiveDuration("gateway.retention.purge-interval-seconds", java.time.temporal.ChronoUnit.SECONDS);
     }
 
+    /** How often the audit chain head is checkpointed ({@code gateway.audit.checkpoint-interval-seconds}, at least 1). */
+    public java.time.Duration auditCheckpointInterval() {
+        return positiveDuration("gateway.audit.checkpoint-interval-seconds", java.time.temporal.ChronoUnit.SECONDS);
+    }
+
     /** How long rejected inbound messages are kept whole ({@code gateway.retention.rejected-message-days}, at least one day). */
     public java.time.Duration rejectedMessageRetention() {
         return positiveDuration("gateway.retention.rejected-message-days", java.time.temporal.ChronoUnit.DAYS);

@@ -32,12 +32,18 @@ public final class AuditConsoleService {
     private final AuditLog audit;
     private final AuditQuery query;
     private final CaseStore cases;
+    private final org.cmag.audit.ChainVerifier chain;
     private final EvidenceExport evidence;
     private final Clock clock;
 
-    /** @param evidence the evidence export (signed bundles of a case) */
-    public AuditConsoleService(AuditLog audit, AuditQuery query, CaseStore cases, EvidenceExport evidence, Clock clock) {
+    /**
+     * @param chain the verifier of the whole chain and its signed checkpoints (the status the console shows)
+     * @param evidence the evidence export (signed bundles of a case)
+     */
+    public AuditConsoleService(AuditLog audit, AuditQuery query, CaseStore cases, org.cmag.audit.ChainVerifier chain, EvidenceExport evidence,
+            Clock clock) {
         this.audit = audit;
+        this.chain = chain;
         this.query = query;
         this.cases = cases;
         this.evidence = java.util.Objects.requireNonNull(evidence, "evidence");
@@ -86,17 +92,20 @@ public final class AuditConsoleService {
     /** Whether the chain is intact (or its first problem), the head, and when this was checked. */
     public ObjectNode chain(String officer) {
         accessed(officer, "chain verification");
-        Optional<String> problem = audit.verifyChain();
-        AuditQuery.Head head = query.head();
+        org.cmag.audit.ChainVerifier.Report report = chain.verify();
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("status", problem.isEmpty() ? "intact" : "broken");
-        if (problem.isPresent()) {
-            out.put("problem", problem.get());
+        out.put("status", report.intact() ? "intact" : "broken");
+        if (report.problem().isPresent()) {
+            out.put("problem", report.problem().get().message());
+            out.put("problemSeq", report.problem().get().seq());
+            out.put("problemKind", report.problem().get().kind().name());
         } else {
             out.putNull("problem");
         }
-        out.put("headSeq", head.seq());
-        out.put("headHash", head.hash());
+        out.put("records", report.records());
+        out.put("checkpoints", report.checkpoints());
+        out.put("headSeq", report.head().seq());
+        out.put("headHash", report.head().hash());
         out.put("checkedAt", clock.instant().toString());
         return out;
     }

@@ -41,14 +41,25 @@ public final class Bench {
 
     private final Path root;
     private final PrintStream out;
+    private final String auditPostgresUrl;
+    private final String auditPostgresUser;
+    private final String auditPostgresPassword;
     private int sealedBytes;
     private double translationMicros;
     private double policyMicros;
     private double cryptoMicros;
 
     public Bench(Path root, PrintStream out) {
+        this(root, out, null, null, null);
+    }
+
+    /** A bench that also measures the audit chain on the PostgreSQL at {@code auditPostgresUrl} (null: H2 only). */
+    public Bench(Path root, PrintStream out, String auditPostgresUrl, String auditPostgresUser, String auditPostgresPassword) {
         this.root = root;
         this.out = out;
+        this.auditPostgresUrl = auditPostgresUrl;
+        this.auditPostgresUser = auditPostgresUser;
+        this.auditPostgresPassword = auditPostgresPassword;
     }
 
     /** Result figures of one run. */
@@ -66,6 +77,7 @@ public final class Bench {
         out.println("CMAG bench: " + messages + " messages, " + concurrency + " concurrent national clients, " + cores + " cores, "
                 + System.getProperty("java.vm.name") + " " + Runtime.version());
         Result result;
+        double recordsPerMessage;
         try (GatewayPair pair = new GatewayPair(root, Map.of()).start(Partner.Channel.REST);
                 NationalQueue deNational = new NationalQueue(pair.de())) {
             runBatch(pair, deNational, request, Math.max(500, messages / 4), concurrency); // warm-up (JIT), not measured
@@ -73,6 +85,8 @@ public final class Bench {
             double seconds = phase[0] / 1e9;
             double e2e = messages / seconds;
             double ceiling = ceiling(pair, cores);
+            // every message submitted (warm-up included) leaves its records in NL's chain and in DE's
+            recordsPerMessage = (double) (pair.nl().audit().head().seq() + pair.de().audit().head().seq()) / (messages + Math.max(500, messages / 4));
             result = new Result(messages, e2e, phase[1] / 1e6, phase[2] / 1e6, ceiling, sealedBytes);
         }
         out.printf("sealed message size            %,d bytes%n", result.sealedBytes());
@@ -85,6 +99,11 @@ public final class Bench {
                 translationMicros);
         out.printf("agreement policy               %.0f us per message = %.1f %% of the raw crypto cost per message (%.0f us; field rules"
                 + " + free-text guard on the declaration, one core)%n", policyMicros, 100 * policyMicros / cryptoMicros, cryptoMicros);
+        AuditBench.report(out, AuditBench.h2(root.resolve("audit-bench"), concurrency), recordsPerMessage, cryptoMicros, result.ceilingPerSecond());
+        if (auditPostgresUrl != null) {
+            AuditBench.report(out, AuditBench.postgres(auditPostgresUrl, auditPostgresUser, auditPostgresPassword, concurrency), recordsPerMessage,
+                    cryptoMicros, result.ceilingPerSecond());
+        }
         return result;
     }
 

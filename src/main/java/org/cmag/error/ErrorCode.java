@@ -102,6 +102,10 @@ public enum ErrorCode {
             "No access token could be obtained from the partner's token endpoint"),
 
     // this gateway
+    AUDIT_CHAIN_INVALID("audit_chain_invalid", FaultSide.SERVER, 500,
+            "The audit chain or its signed checkpoints do not verify (a record was changed, removed or replaced)"),
+    TIMESTAMP_UNAVAILABLE("timestamp_unavailable", FaultSide.SERVER, 503,
+            "The time-stamp authority could not be reached or its response did not verify"),
     KEY_MATERIAL("key_material", FaultSide.SERVER, 500, "Key material is missing or unusable"),
     CONFIGURATION("configuration", FaultSide.SERVER, 500, "The gateway configuration is invalid"),
     STORAGE_UNAVAILABLE("storage_unavailable", FaultSide.SERVER, 503, "Durable storage is not available"),

@@ -83,6 +83,7 @@ public final class Gateway implements AutoCloseable {
     private final Broker broker;
     private final Database database;
     private final AuditLog audit;
+    private final org.cmag.audit.Checkpoints checkpoints;
     private final OutboundStore outbound;
     private final InboundStore inbound;
     private final CaseStore cases;
@@ -91,13 +92,15 @@ public final class Gateway implements AutoCloseable {
     private final org.cmag.tls.ChannelTls tls;
     private final AutoCloseable tlsVertx;
 
-    private Gateway(GatewayConfig config, Main main, Broker broker, Database database, AuditLog audit, OutboundStore outbound,
+    private Gateway(GatewayConfig config, Main main, Broker broker, Database database, AuditLog audit,
+            org.cmag.audit.Checkpoints checkpoints, OutboundStore outbound,
             InboundStore inbound, CaseStore cases, PartnerRegistry registry, KeyRing keys, org.cmag.tls.ChannelTls tls, AutoCloseable tlsVertx) {
         this.config = config;
         this.main = main;
         this.broker = broker;
         this.database = database;
         this.audit = audit;
+        this.checkpoints = checkpoints;
         this.outbound = outbound;
         this.inbound = inbound;
         this.cases = cases;
@@ -131,8 +134,7 @@ public final class Gateway implements AutoCloseable {
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            Database database = new Database(h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
-                    config.asMap().getOrDefault("gateway.db.password", ""), config.getInt("gateway.db.pool-size"));
+            Database database = openDatabase(config, config.getInt("gateway.db.pool-size"));
             opened.add(database);
             Broker broker = config.getOptional("gateway.broker.url") == null
                     ? Broker.embedded(dataDir, ownId, config.getLong("gateway.broker.journal-buffer-timeout-ns"))
@@ -249,13 +251,18 @@ public final class Gateway implements AutoCloseable {
             main.bind("checkOnwardTransfer", new org.cmag.stage.CheckOnwardTransfer(new org.cmag.transfer.OnwardTransferCheck(register), audit));
             main.bind("trackConsentRequest", new org.cmag.stage.TrackConsentRequest(register, clock));
             main.bind("recordManualConsent", new org.cmag.stage.RecordManualConsent(new org.cmag.transfer.ManualConsents(register, clock)));
+            config.auditCheckpointInterval(); // fail closed on a bad interval before the timer route reads it
+            org.cmag.audit.Checkpoints checkpoints = auditCheckpoints(config, database, audit, keys.own(), clock);
+            main.bind("auditCheckpoints", checkpoints);
             config.retentionPurgeInterval(); // fail closed on a bad interval before the timer route reads it
             main.bind("purgeExpired", new org.cmag.stage.PurgeExpired(
                     new org.cmag.store.RetentionPurge(database, audit, clock, config.rejectedMessageRetention())));
             // legal officers: audit search, case timeline, chain status, evidence export
             org.cmag.evidence.BundleWriter bundles = bundleWriter(database, audit, ownId, keys, clock);
+            org.cmag.audit.ChainVerifier chainVerifier = new org.cmag.audit.ChainVerifier(audit, checkpoints, new org.cmag.audit.ChainVerifier.Trust(
+                    ownId, org.cmag.audit.CheckpointTrust.ownCertificates(keys.own().signingKeys().stream().map(k -> k.certificate()).toList())));
             main.bind("auditConsole", new org.cmag.stage.AuditConsole(new org.cmag.console.AuditConsoleService(audit,
-                    new org.cmag.store.AuditQuery(database), cases,
+                    new org.cmag.store.AuditQuery(database), cases, chainVerifier,
                     (caseId, officer) -> bundles.bytes(org.cmag.evidence.Selection.ofCase(caseId), officer), clock)));
             main.bind("consoleFiles", new org.cmag.stage.ConsoleFiles(config.get("gateway.auth.mode").toLowerCase(java.util.Locale.ROOT),
                     config.getOptional("gateway.auth.issuer"), org.cmag.identity.Realm.CONSOLE_CLIENT));
@@ -264,7 +271,7 @@ public final class Gateway implements AutoCloseable {
             new org.cmag.store.PolicyVersions(database, audit, clock).recordStart(ownId, config.get("gateway.auth.mode"), registry, config.asMap());
             main.start();
 
-            Gateway gateway = new Gateway(config, main, broker, database, audit, outbound, inbound, cases, registry, keys, tls, tlsVertx);
+            Gateway gateway = new Gateway(config, main, broker, database, audit, checkpoints, outbound, inbound, cases, registry, keys, tls, tlsVertx);
             gateway.addDeliveryRoutes(queuePrefix);
             return gateway;
         } catch (GatewayException e) {
@@ -274,6 +281,27 @@ public final class Gateway implements AutoCloseable {
             closeAllQuietly(opened);
             throw new GatewayException(ErrorCode.CONFIGURATION, "Gateway " + ownId + " failed to start: " + e.getMessage(), null, e);
         }
+    }
+
+    /** The gateway's database (migrated as {@code gateway.db.migration-user} when set). */
+    public static Database openDatabase(GatewayConfig config, int poolSize) {
+        return new Database(h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
+                config.asMap().getOrDefault("gateway.db.password", ""), poolSize, config.getOptional("gateway.db.migration-user"),
+                config.asMap().getOrDefault("gateway.db.migration-password", ""));
+    }
+
+    /** The audit checkpoints of this gateway, signed with its own key, time-stamped when a TSA is configured. */
+    public static org.cmag.audit.Checkpoints auditCheckpoints(GatewayConfig config, Database database, AuditLog audit, OwnKeys own, Clock clock) {
+        String tsa = config.getOptional("gateway.audit.tsa-url");
+        org.cmag.audit.TimeStamper stamper = null;
+        if (tsa != null) {
+            if (!tsa.startsWith("http://") && !tsa.startsWith("https://")) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.audit.tsa-url must be an http(s) URL");
+            }
+            stamper = new org.cmag.audit.TimeStamper(java.net.URI.create(tsa),
+                    java.time.Duration.ofSeconds(config.getLong("gateway.audit.tsa-timeout-seconds")));
+        }
+        return new org.cmag.audit.Checkpoints(database, audit, config.gatewayId(), own::signer, stamper, clock);
     }
 
     /** H2 refuses implicitly relative file paths; resolve them against the working directory. */
@@ -509,6 +537,11 @@ public final class Gateway implements AutoCloseable {
         return audit;
     }
 
+    /** The signed checkpoints of this gateway's audit chain. */
+    public org.cmag.audit.Checkpoints auditCheckpoints() {
+        return checkpoints;
+    }
+
     public OutboundStore outbound() {
         return outbound;
     }
@@ -570,6 +603,11 @@ public final class Gateway implements AutoCloseable {
             main.stop();
         } catch (Exception e) {
             // continue closing the rest
+        }
+        try {
+            checkpoints.write(); // orderly shutdown: the head as it is now, signed
+        } catch (RuntimeException e) {
+            LOG.warn("Gateway {}: no audit checkpoint at shutdown: {}", config.gatewayId(), e.getMessage());
         }
         if (tlsVertx != null) {
             closeQuietly(tlsVertx);

@@ -1,6 +1,8 @@
 package org.cmag.store;
 
 import org.cmag.audit.AuditChain;
+import org.cmag.audit.ChainProblem;
+import org.cmag.audit.ChainVerifier;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +19,8 @@ import java.util.Optional;
 /**
  * Append-only, hash-chained audit log: {@code hash = SHA-256(prev_hash || canonical record)}. Appends lock
  * the chain head row, so concurrent writers (threads or gateway nodes sharing one database) form one chain.
- * Appends can join the caller's transaction, so a business row and its audit record commit together.
+ * Appends can join the caller's transaction, so a business row and its audit record commit together. The hash is
+ * defined once, in {@link AuditChain}.
  */
 public final class AuditLog {
     static final String GENESIS = AuditChain.GENESIS;
@@ -139,47 +142,32 @@ public final class AuditLog {
                 rs.getString("prev_hash"), rs.getString("hash"));
     }
 
+    /** The chain head: the last record's sequence and hash (0 and {@link AuditChain#GENESIS} for an empty log). */
+    public record Head(long seq, String hash) {}
+
+    /** The current head as committed (no lock: a verifier reads it, then the records up to it, while writers go on). */
+    public Head head() {
+        return database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Head(rs.getLong(1), rs.getString(2));
+            }
+        });
+    }
+
+    /** Records with {@code from <= seq <= to}, in chain order (an excerpt, or one chunk of a full scan). */
+    public List<AuditRecord> range(long from, long to) {
+        return query("SELECT * FROM audit_event WHERE seq >= ? AND seq <= ? ORDER BY seq", from, to);
+    }
+
     /**
-     * Recomputes the whole chain and compares it with the stored hashes and the head.
+     * Recomputes the whole chain and compares it with the stored hashes and the head (checkpoints are not checked
+     * here: {@link org.cmag.audit.ChainVerifier} with the gateway's certificates does both).
      *
      * @return empty when the chain is intact, otherwise a description naming the first bad record
      */
     public Optional<String> verifyChain() {
-        return database.inTransaction(c -> {
-            // lock the head first, as append does: appends wait, so the records read below are exactly those up to it
-            long headSeq;
-            String headHash;
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                headSeq = rs.getLong(1);
-                headHash = rs.getString(2);
-            }
-            String prev = GENESIS;
-            long expectedSeq = 1;
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_event ORDER BY seq");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    AuditRecord r = read(rs);
-                    if (r.seq() != expectedSeq) {
-                        return Optional.of("record " + expectedSeq + " is missing (next present is " + r.seq() + ")");
-                    }
-                    if (!r.prevHash().equals(prev)) {
-                        return Optional.of("record " + r.seq() + " does not link to its predecessor");
-                    }
-                    String recomputed = hash(prev, r.seq(), r.occurredAt(), r.event());
-                    if (!recomputed.equals(r.hash())) {
-                        return Optional.of("record " + r.seq() + " was changed after it was written");
-                    }
-                    prev = r.hash();
-                    expectedSeq++;
-                }
-            }
-            if (headSeq != expectedSeq - 1 || !headHash.equals(prev)) {
-                return Optional.of("the chain head (record " + headSeq + ") does not match the last record "
-                        + (expectedSeq - 1) + ": records were removed from the tail or the head was altered");
-            }
-            return Optional.<String>empty();
-        });
+        return new ChainVerifier(this, null, null).verify().problem().map(ChainProblem::message);
     }
 }

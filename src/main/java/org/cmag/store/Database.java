@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
@@ -14,6 +15,15 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
 
     public Database(String url, String user, String password, int poolSize) {
+        this(url, user, password, poolSize, null, null);
+    }
+
+    /**
+     * A pool for {@code user}; the schema is migrated as {@code migrationUser} when one is given (the owner of the
+     * tables, see README "Audit trail"), else as {@code user}. On PostgreSQL the migration also makes the audit tables
+     * append-only (triggers) and, for a separate runtime user, leaves it only SELECT/INSERT on them.
+     */
+    public Database(String url, String user, String password, int poolSize, String migrationUser, String migrationPassword) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         cfg.setUsername(user);
@@ -26,7 +36,30 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Cannot open database " + redact(url) + ": " + e.getMessage(), null, e);
         }
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        try {
+            // Flyway opens its own connections (the migration, its lock and the afterMigrate callback need up to three,
+            // more than a small pool has), as the migration user when one is configured
+            var flyway = Flyway.configure().dataSource(url, migrationUser == null ? user : migrationUser,
+                    migrationUser == null ? password : migrationPassword == null ? "" : migrationPassword);
+            flyway.locations("classpath:db/migration", "classpath:db/vendor/" + vendor(url))
+                    .placeholders(Map.of("cmag_runtime_user", user))
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /** The folder of vendor-specific migrations: {@code postgresql} or {@code h2} (from the JDBC URL). */
+    static String vendor(String url) {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return "postgresql";
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            return "h2";
+        }
+        throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.db.url must be a jdbc:h2: or jdbc:postgresql: URL, not " + redact(url));
     }
 
     private static String redact(String url) {

@@ -51,6 +51,8 @@ public final class InboundStore {
                     ps.executeUpdate();
                 }
                 audit.append(c, event);
+                // processing may have claimed the message already (it is queued before the receipt is stored)
+                EvidenceStore.insertOwnReceiptIfClaimed(c, receipt.messageId(), receipt.partnerId(), receipt.receiptXml(), at);
                 return receipt;
             });
         } catch (RuntimeException e) {

@@ -253,6 +253,8 @@ class AuditConsoleApiTest {
         assertThat(chain.get("status").asText()).isEqualTo("intact");
         assertThat(chain.get("problem").isNull()).isTrue();
         assertThat(chain.get("headSeq").asLong()).isPositive();
+        assertThat(chain.get("records").asLong()).isEqualTo(chain.get("headSeq").asLong());
+        assertThat(chain.get("checkpoints").asInt()).isGreaterThanOrEqualTo(0);
         assertThat(chain.get("headHash").asText()).matches("[0-9a-f]{64}");
         assertThat(chain.get("checkedAt").asText()).endsWith("Z");
     }

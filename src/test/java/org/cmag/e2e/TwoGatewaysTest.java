@@ -364,7 +364,7 @@ class TwoGatewaysTest {
                 "outbound-request-submit", "outbound-delivery-DE", "outbound-delivery-GB", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
                 "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
                 "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain",
-                "admin-retention-purge", "admin-consent-record",
+                "admin-retention-purge", "admin-consent-record", "admin-audit-checkpoint",
                 "admin-held-list", "admin-held-show", "admin-held-release", "admin-held-reject", "admin-held-dispatch",
                 "admin-legal-hold-place", "admin-legal-hold-release",
                 "admin-audit-events", "admin-audit-events-csv", "admin-audit-case-timeline", "admin-audit-case-bundle", "admin-audit-chain",
@@ -384,7 +384,8 @@ class TwoGatewaysTest {
             {"inbound-exchange-process", "update-case"}, {"inbound-exchange-process", "deliver-national"},
             {"inbound-exchange-process", "register-received-data"}, {"inbound-exchange-process", "record-consent-decision"},
             {"admin-retention-purge", "purge-expired"}, {"outbound-message-seal", "keep-signed-message"},
-            {"inbound-exchange-process", "keep-verified-message"}, {"admin-legal-hold-place", "place-legal-hold"}}) {
+            {"inbound-exchange-process", "keep-verified-message"}, {"admin-legal-hold-place", "place-legal-hold"},
+            {"admin-audit-checkpoint", "write-audit-checkpoint"}}) {
             var route = model.getRouteDefinition(step[0]);
             assertThat(route).as(step[0]).isNotNull();
             assertThat(org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),

@@ -102,7 +102,9 @@ class EvidenceBundleE2eTest {
         await().atMost(WAIT).until(() -> nl().outbound().status(requestId), s -> s.equals(Optional.of("DELIVERED")));
         caseId = nl().evidence().byMessage(requestId).get(0).caseId();
         // our request and DE's receipt; DE's automatic acknowledgement and our receipt for it
-        await().atMost(WAIT).until(() -> nl().evidence().byCase(caseId).size() == 4);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(nl().evidence().byCase(caseId)).as("NL's audit of the case: %s",
+                nl().audit().all().stream().filter(a -> caseId.equals(a.event().caseId())).map(a -> a.event().type() + "/" + a.event().outcome() + "/"
+                        + a.event().errorCode()).toList()).extracting(EvidenceItem::label).hasSize(4));
 
         List<EvidenceItem> items = nl().evidence().byCase(caseId);
         assertThat(items).extracting(EvidenceItem::label).containsExactlyInAnyOrder("OUT-MESSAGE", "IN-RECEIPT", "IN-MESSAGE", "OUT-RECEIPT");

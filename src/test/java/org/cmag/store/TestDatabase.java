@@ -20,33 +20,60 @@ abstract class TestDatabase implements AutoCloseable {
 
     final Database database;
     final String url;
+    private final String user;
+    private final String password;
 
     private TestDatabase(String url, String user, String password) {
         this.url = url;
+        this.user = user;
+        this.password = password;
         this.database = new Database(url, user, password, 8);
     }
 
-    /** Empties every table and resets the audit chain head to genesis. */
+    /** Another, independent pool on the same database: a second gateway node sharing it. Close it after use. */
+    Database secondNode() {
+        return new Database(url, user, password, 8);
+    }
+
+    /**
+     * Empties every table and resets the audit chain head to genesis. On PostgreSQL this runs as the superuser with
+     * triggers off ({@code session_replication_role = replica}), past the append-only triggers, which stay in place.
+     */
     void reset() {
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            for (String table : new String[] {"audit_event", "outbound_message", "inbound_receipt", "inbound_message",
+            bypassAppendOnly(s, true);
+            for (String table : new String[] {"audit_event", "audit_checkpoint", "outbound_message", "inbound_receipt", "inbound_message",
                 "inbound_rejection", "case_transition", "assistance_case", "received_data", "transfer_consent", "held_message", "partner_identity",
                 "evidence_item", "legal_hold", "policy_version", "configuration_snapshot"}) {
                 s.executeUpdate("DELETE FROM " + table);
             }
             s.executeUpdate("UPDATE audit_head SET seq = 0, hash = '" + AuditLog.GENESIS + "' WHERE id = 1");
+            bypassAppendOnly(s, false);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot reset test database " + url, e);
         }
     }
 
-    /** Runs one SQL statement outside the stores (to tamper with rows, or read what they wrote). */
+    /**
+     * Runs one SQL statement outside the stores (to tamper with rows, or read what they wrote), as an attacker holding
+     * the database superuser would: on PostgreSQL past the append-only triggers.
+     */
     int execute(String sql) {
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            return s.executeUpdate(sql);
+            bypassAppendOnly(s, true);
+            try {
+                return s.executeUpdate(sql);
+            } finally {
+                bypassAppendOnly(s, false);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
         }
+    }
+
+    /** Turns the append-only triggers off (or back on) for this session; H2 has none. */
+    void bypassAppendOnly(Statement s, boolean bypass) throws SQLException {
+        // H2: no triggers to pass
     }
 
     abstract String name();
@@ -87,6 +114,11 @@ abstract class TestDatabase implements AutoCloseable {
                 @Override
                 String name() {
                     return "PostgreSQL";
+                }
+
+                @Override
+                void bypassAppendOnly(Statement s, boolean bypass) throws SQLException {
+                    s.execute(bypass ? "SET session_replication_role = replica" : "RESET session_replication_role");
                 }
 
                 @Override

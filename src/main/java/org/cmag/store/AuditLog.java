@@ -27,6 +27,7 @@ public final class AuditLog {
 
     private final Database database;
     private final Clock clock;
+    private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
 
     public AuditLog(Database database, Clock clock) {
         this.database = database;
@@ -55,6 +56,7 @@ public final class AuditLog {
 
     /** Appends events inside the caller's transaction (auto-commit must be off). */
     public void append(Connection c, AuditEvent... events) throws SQLException {
+        appends.increment();
         long seq;
         String prev;
         try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
@@ -104,6 +106,11 @@ public final class AuditLog {
 
     static String hash(String prevHash, long seq, Instant at, AuditEvent e) {
         return AuditChain.hash(prevHash, seq, at, e);
+    }
+
+    /** How many appends (each one head-locked write of one or more records) this instance has made: for the bench. */
+    public long appendCount() {
+        return appends.sum();
     }
 
     /** Records of one message, in chain order. */

@@ -6,10 +6,8 @@ import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -401,25 +399,10 @@ public final class DevPki {
 
         /** Temporary file in the same directory (owner-only permissions on POSIX), then an atomic rename. */
         private void writeAtomically(Path target, byte[] content) {
-            Path tmp = null;
             try {
-                tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-                Files.write(tmp, content);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFiles.write(target, content);
             } catch (IOException e) {
                 throw new GatewayException(ErrorCode.KEY_MATERIAL, "File " + target + " cannot be written: " + e.getMessage(), null, e);
-            } finally {
-                if (tmp != null) {
-                    try {
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // best effort: a stray temporary file is harmless
-                    }
-                }
             }
         }
     }

@@ -3,9 +3,7 @@ package org.cmag.evidence;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -28,6 +26,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.cmag.audit.AuditChain;
 import org.cmag.audit.Checkpoint;
+import org.cmag.crypto.AtomicFiles;
 import org.cmag.crypto.SigningKey;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
@@ -225,15 +224,7 @@ public final class BundleWriter {
 
     private static void writeAtomically(Path out, byte[] zip) {
         try {
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, "bundle", ".tmp");
-            try {
-                Files.write(tmp, zip);
-                Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(out, zip);
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "Cannot write the evidence bundle " + out + ": " + e.getMessage(), "--out", e);
         }

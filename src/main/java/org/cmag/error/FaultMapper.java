@@ -38,6 +38,11 @@ public final class FaultMapper {
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, e.errorCode().httpStatus());
         m.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        m.setBody(problemJson(e));
+    }
+
+    /** The {@code application/problem+json} body of a refusal: type, title, status, code, side, detail, pointer. */
+    public static byte[] problemJson(GatewayException e) {
         StringBuilder json = new StringBuilder(256).append('{');
         field(json, "type", "urn:cmag:error:" + e.errorCode().code()).append(',');
         field(json, "title", e.errorCode().title()).append(',');
@@ -50,7 +55,7 @@ public final class FaultMapper {
             field(json, "pointer", e.pointer());
         }
         json.append('}');
-        m.setBody(json.toString().getBytes(StandardCharsets.UTF_8));
+        return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Turns the caught exception into a SOAP fault (thrown, so CXF answers with it) and audits it. */

@@ -270,6 +270,9 @@ public final class Gateway implements AutoCloseable {
             // the agreement files and configuration this start runs with, kept and audited (policy-loaded/-changed, configuration-loaded)
             new org.cmag.store.PolicyVersions(database, audit, clock).recordStart(ownId, config.get("gateway.auth.mode"), registry, config.asMap());
             main.start();
+            // bodies the HTTP server refuses to read (over camel.server.max-body-size) get the coded answer and an audit record
+            httpRouter(main.getCamelContext(), config.getInt("gateway.http.port")).route()
+                    .failureHandler(new org.cmag.error.OversizedRequests(audit, serverBodyLimit(maxBytes)));
 
             Gateway gateway = new Gateway(config, main, broker, database, audit, checkpoints, outbound, inbound, cases, registry, keys, tls, tlsVertx);
             gateway.addDeliveryRoutes(queuePrefix);
@@ -317,6 +320,22 @@ public final class Gateway implements AutoCloseable {
         return prefix + Path.of("").toAbsolutePath().resolve(rest.split(";", 2)[0]) + (rest.contains(";") ? ";" + rest.split(";", 2)[1] : "");
     }
 
+    /** The router of the platform-http server on {@code port} (registered under a name per port, or the default one). */
+    private static org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter httpRouter(org.apache.camel.CamelContext context, int port) {
+        var byPort = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
+                org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        var router = byPort != null ? byPort : org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context);
+        if (router == null) {
+            throw new IllegalStateException("The HTTP server's router on port " + port + " is not registered");
+        }
+        return router;
+    }
+
+    /** The most the HTTP server reads of a body: the message limit plus slack, so a message just over it reaches the route's check. */
+    private static long serverBodyLimit(int maxBytes) {
+        return maxBytes + 1024L;
+    }
+
     private static Properties camelProperties(GatewayConfig config, int maxBytes) {
         Properties p = new Properties();
         p.putAll(config.asMap());
@@ -328,7 +347,7 @@ public final class Gateway implements AutoCloseable {
         p.put("camel.server.enabled", "true");
         p.put("camel.server.host", config.get("gateway.http.host"));
         p.put("camel.server.port", config.get("gateway.http.port"));
-        p.put("camel.server.max-body-size", String.valueOf(maxBytes + 1024L));
+        p.put("camel.server.max-body-size", String.valueOf(serverBodyLimit(maxBytes)));
         p.put("camel.rest.component", "platform-http");
         // Hard ceiling of CXF's StAX reader on the SOAP endpoint: twice the gateway's own XML limits (the SOAP
         // envelope adds two levels), so gross abuse is refused before CXF builds anything, while a document just

@@ -587,4 +587,29 @@ class TwoGatewaysTest {
                     });
         }
     }
+
+    @Test
+    @Order(50)
+    void aBodyTheServerWillNotReadIsRefusedWithItsCodeAndAuditedOnBothApis() {
+        int limit = pair.nl().config().getInt("gateway.max-message-bytes");
+        byte[] huge = new byte[limit + 64 * 1024]; // beyond the slack the server reads past the limit
+        java.util.Arrays.fill(huge, (byte) 'x');
+        for (String[] c : new String[][] {{pair.nl().httpBase() + "/api/v1/requests", "application/json", "NL", "submission-rejected"},
+            {pair.de().httpBase() + "/exchange/v1/messages", "application/xml", "DE", "message-rejected"}}) {
+            var gateway = c[2].equals("NL") ? pair.nl() : pair.de();
+            long before = gateway.audit().head().seq();
+
+            HttpResponse<String> r = pair.post(c[0], c[1], huge);
+
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(413);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(r.body()).contains("\"code\":\"message_too_large\"", "\"pointer\":\"body\"").doesNotContain("\tat ");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(gateway.audit().all()).filteredOn(rec -> rec.seq() > before)
+                    .anySatisfy(rec -> {
+                        assertThat(rec.event().type()).isEqualTo(c[3]);
+                        assertThat(rec.event().errorCode()).isEqualTo("message_too_large");
+                        assertThat(rec.event().detail()).contains("POST " + java.net.URI.create(c[0]).getPath());
+                    }));
+        }
+    }
 }

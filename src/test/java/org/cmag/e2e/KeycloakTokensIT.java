@@ -58,7 +58,7 @@ import org.keycloak.representations.idm.ProtocolMapperRepresentation;
  * every bad token is refused with its code; every API group refuses the other roles; a realm key rotation is followed
  * (unknown kid); an offboarded partner's still-valid token is refused. The only fixtures made with the admin client are
  * clients outside the realm model (a legal officer's and an admin's service account, a client without the audience, a
- * client with 3-second tokens).
+ * client with 5-second tokens).
  */
 @ExtendWith(KeycloakServer.Extension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -106,7 +106,7 @@ class KeycloakTokensIT {
         fixtureClient(NL_REALM, "it-legal-officer", Realm.ROLE_LEGAL_OFFICER, true, null);
         fixtureClient(NL_REALM, "it-gateway-admin", Realm.ROLE_GATEWAY_ADMIN, true, null);
         fixtureClient(NL_REALM, "it-no-audience", Realm.ROLE_NATIONAL, false, null);
-        fixtureClient(NL_REALM, "it-short-lived", Realm.ROLE_NATIONAL, true, 3);
+        fixtureClient(NL_REALM, "it-short-lived", Realm.ROLE_NATIONAL, true, 5);
 
         Map<String, String> extra = new HashMap<>();
         extra.put("gateway.auth.mode", "keycloak");
@@ -292,7 +292,7 @@ class KeycloakTokensIT {
     @Order(3)
     void aRealTokenIsAcceptedUntilItExpiresAndRefusedAfterwards() {
         String url = pair.nl().httpBase() + "/api/v1/cases";
-        String shortLived = token(NL_REALM, "it-short-lived"); // the client's tokens live 3 s; 1 s skew is tolerated
+        String shortLived = token(NL_REALM, "it-short-lived"); // the client's tokens live 5 s; 1 s skew is tolerated
 
         assertThat(call("GET", url, shortLived, null).statusCode()).isEqualTo(200);
         await().pollInterval(Duration.ofMillis(500)).atMost(WAIT).untilAsserted(() -> {

@@ -16,13 +16,17 @@ import org.cmag.crypto.KeyStores;
 import org.cmag.crypto.SigningKey;
 import org.cmag.error.ErrorCode;
 import org.cmag.gateway.Gateway;
+import org.cmag.store.AuditEvent;
 import org.cmag.store.AuditLog;
 import org.cmag.store.Database;
 
 /** {@code audit verify}: checks a gateway's whole audit chain and its signed checkpoints. */
 final class AuditCommand {
+    /** The audit record of a verification run (officer access to the log). */
+    static final String VERIFIED = "audit-verified";
+
     static final String HELP = """
-            Usage: java -jar target/cmag.jar audit verify [--trust-anchor PEM] [--config DIR --set KEY=VALUE]
+            Usage: java -jar target/cmag.jar audit verify [--trust-anchor PEM] [--by NAME] [--config DIR --set KEY=VALUE]
 
             verify  recomputes every record of the audit chain from record 1 to the head (content hash, link to its
                     predecessor, no gaps) and checks every signed checkpoint of the chain head (signature, certificate,
@@ -30,6 +34,7 @@ final class AuditCommand {
                     on a problem, the first bad record and what is wrong with it.
               --trust-anchor PEM   accept checkpoints whose certificate chains to this CA certificate (offline use);
                                    default: exactly the gateway's own signing certificates from its key store
+            The run itself is audited (audit-verified, by --by or the operator, with the result).
             Exit code 0 when the chain is intact, 1 on any problem (error audit_chain_invalid), 2 on bad usage.
             Uses the database the gateway's configuration names (same --config/--set as start); an embedded H2 database
             is locked while its gateway runs. Writers on PostgreSQL are not held up while it runs.
@@ -59,7 +64,7 @@ final class AuditCommand {
     }
 
     private int verify(String[] argv) {
-        Args args = new Args(argv, 0, Set.of("--config", "--set", "--trust-anchor"), Set.of());
+        Args args = new Args(argv, 0, Set.of("--config", "--set", "--trust-anchor", "--by"), Set.of());
         if (args.help()) {
             out.print(HELP);
             return 0;
@@ -82,14 +87,21 @@ final class AuditCommand {
             out.printf("records checked      %d%n", report.records());
             out.printf("checkpoints checked  %d%s%n", report.checkpoints(), latest.map(c -> " (latest: record " + c.headSeq() + " signed at "
                     + c.createdAt() + (c.timeStampToken() == null ? "" : ", time-stamped") + ")").orElse(""));
+            // reading the log is itself on the log: who verified, what was checked, the result
+            String by = args.get("--by", System.getProperty("user.name", "operator"));
+            String checked = report.records() + " records, " + report.checkpoints() + " checkpoints, head " + report.head().seq()
+                    + (args.has("--trust-anchor") ? ", checkpoints against a trust anchor" : "");
             if (report.intact()) {
                 out.println("result               INTACT");
+                log.append(AuditEvent.ok(VERIFIED, by, null, null, null, "audit verify: intact; " + checked));
                 return 0;
             }
             ChainProblem p = report.problem().get();
             out.printf("result               BROKEN at record %d (%s)%n", p.seq(), p.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
             out.println("first problem        " + p.message());
             err.println("error " + ErrorCode.AUDIT_CHAIN_INVALID.code() + ": " + p.message());
+            log.append(AuditEvent.rejected(VERIFIED, by, null, null, null, ErrorCode.AUDIT_CHAIN_INVALID.code(), "audit verify: "
+                    + p.message() + "; " + checked));
             return 1;
         }
     }

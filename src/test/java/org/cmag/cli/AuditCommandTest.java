@@ -21,6 +21,7 @@ import org.cmag.gateway.Gateway;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
 import org.cmag.store.AuditLog;
+import org.cmag.store.AuditRecord;
 import org.cmag.store.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,11 +69,20 @@ class AuditCommandTest {
             assertThat(last.createdAt()).isAfter(Instant.now().minus(Duration.ofMinutes(5)));
         }
 
-        Run intact = cmag("audit", "verify");
+        Run intact = cmag("audit", "verify", "--by", "officer.k");
         assertThat(intact.exit()).as(intact.out() + intact.err()).isZero();
         assertThat(intact.out()).contains("audit chain of gateway NL").contains("records checked      " + head)
                 .contains("head                 record " + head).contains("result               INTACT");
         assertThat(intact.out()).containsPattern("checkpoints checked  [2-9]");
+        try (Database db = Gateway.openDatabase(config, 2)) {
+            // the verification is itself on the log, chained after what it checked
+            AuditRecord verified = new AuditLog(db, java.time.Clock.systemUTC()).all().get((int) head);
+            assertThat(verified.seq()).isEqualTo(head + 1);
+            assertThat(verified.event().type()).isEqualTo("audit-verified");
+            assertThat(verified.event().actor()).isEqualTo("officer.k");
+            assertThat(verified.event().outcome()).isEqualTo("OK");
+            assertThat(verified.event().detail()).contains("intact").contains(head + " records");
+        }
 
         Run anchored = cmag("audit", "verify", "--trust-anchor", root.resolve("pki/ca.crt").toString());
         assertThat(anchored.exit()).as(anchored.out() + anchored.err()).isZero();
@@ -95,6 +105,15 @@ class AuditCommandTest {
         assertThat(tampered.err()).isEqualTo("error audit_chain_invalid: record 2 was changed after it was written"
                 + " (its content no longer hashes to its stored hash)" + System.lineSeparator());
         assertThat(tampered.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        try (Database db = Gateway.openDatabase(config, 2)) {
+            List<AuditRecord> all = new AuditLog(db, java.time.Clock.systemUTC()).all();
+            assertThat(all.get(all.size() - 1).event()).satisfies(e -> {
+                assertThat(e.type()).isEqualTo("audit-verified");
+                assertThat(e.outcome()).isEqualTo("REJECTED");
+                assertThat(e.errorCode()).isEqualTo("audit_chain_invalid");
+                assertThat(e.detail()).contains("record 2 was changed");
+            });
+        }
     }
 
     @Test

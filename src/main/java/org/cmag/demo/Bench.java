@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.cmag.crypto.OwnKeys;
 import org.cmag.crypto.PartnerCertificates;
@@ -37,7 +35,6 @@ import org.w3c.dom.Element;
  * the same run, on the same machine - the raw ceiling that sign + encrypt + decrypt + verify alone allow.
  */
 public final class Bench {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
 
     private final Path root;
     private final PrintStream out;
@@ -127,9 +124,9 @@ public final class Bench {
                 while (remaining.getAndDecrement() > 0) {
                     long s = System.nanoTime();
                     HttpResponse<String> r = pair.submit(request);
-                    Matcher m = MESSAGE_ID.matcher(r.body());
-                    if (r.statusCode() == 202 && m.find()) {
-                        started.put(m.group(1), s);
+                    java.util.Optional<String> id = GatewayPair.acceptedMessageId(r);
+                    if (id.isPresent()) {
+                        started.put(id.get(), s);
                     } else {
                         failures.incrementAndGet();
                     }

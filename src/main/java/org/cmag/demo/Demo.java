@@ -24,7 +24,6 @@ import org.cmag.store.AuditRecord;
  * audit logs.
  */
 public final class Demo {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
     private static final long WAIT_MILLIS = 30_000;
 
     private final Path root;
@@ -80,11 +79,11 @@ public final class Demo {
         out.println("[" + n + "] NL national system -> POST /api/v1/requests (" + channel + " channel to DE)");
         HttpResponse<String> response = pair.submit(request);
         out.println("    NL answered " + response.statusCode() + " " + response.body());
-        Matcher m = MESSAGE_ID.matcher(response.body());
-        if (response.statusCode() != 202 || !m.find()) {
+        java.util.Optional<String> accepted = GatewayPair.acceptedMessageId(response);
+        if (accepted.isEmpty()) {
             return false;
         }
-        String id = m.group(1);
+        String id = accepted.get();
         NationalQueue.Delivered delivered = deNational.receive(WAIT_MILLIS);
         boolean arrived = delivered != null && id.equals(delivered.messageId());
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;

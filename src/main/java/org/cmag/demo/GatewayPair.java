@@ -113,6 +113,14 @@ public final class GatewayPair implements AutoCloseable {
         return de;
     }
 
+    private static final java.util.regex.Pattern MESSAGE_ID = java.util.regex.Pattern.compile("\"messageId\":\"([^\"]+)\"");
+
+    /** The message id of a submission the national API accepted (202 with {@code messageId}); empty for any other answer. */
+    public static java.util.Optional<String> acceptedMessageId(HttpResponse<String> response) {
+        java.util.regex.Matcher m = MESSAGE_ID.matcher(response.body());
+        return response.statusCode() == 202 && m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
     /** Submits a national JSON request to NL's REST API; returns status and body. */
     public HttpResponse<String> submit(byte[] json) {
         return post(nl.httpBase() + "/api/v1/requests", "application/json", json);

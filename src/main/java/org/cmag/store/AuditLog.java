@@ -23,7 +23,6 @@ import java.util.Optional;
  * defined once, in {@link AuditChain}.
  */
 public final class AuditLog {
-    static final String GENESIS = AuditChain.GENESIS;
 
     private final Database database;
     private final Clock clock;
@@ -71,7 +70,7 @@ public final class AuditLog {
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             for (AuditEvent e : events) {
                 seq++;
-                String hash = hash(prev, seq, now, e);
+                String hash = AuditChain.hash(prev, seq, now, e);
                 int i = 1;
                 insert.setLong(i++, seq);
                 insert.setTimestamp(i++, Timestamp.from(now));
@@ -85,7 +84,7 @@ public final class AuditLog {
                 insert.setString(i++, e.purpose());
                 insert.setString(i++, e.messageDigest());
                 insert.setString(i++, e.errorCode());
-                insert.setString(i++, truncate(e.detail()));
+                insert.setString(i++, AuditChain.storedDetail(e.detail()));
                 insert.setString(i++, prev);
                 insert.setString(i++, hash);
                 insert.addBatch();
@@ -98,14 +97,6 @@ public final class AuditLog {
             update.setString(2, prev);
             update.executeUpdate();
         }
-    }
-
-    private static String truncate(String s) {
-        return AuditChain.storedDetail(s);
-    }
-
-    static String hash(String prevHash, long seq, Instant at, AuditEvent e) {
-        return AuditChain.hash(prevHash, seq, at, e);
     }
 
     /** How many appends (each one head-locked write of one or more records) this instance has made: for the bench. */

@@ -85,9 +85,6 @@ public final class AuditQuery {
     /** A page of rows, newest first; {@code next} is the cursor ({@code before}) of the following page, or null at the end. */
     public record Page(List<Row> rows, Long next) {}
 
-    /** The chain head as stored: the last record's seq and hash. */
-    public record Head(long seq, String hash) {}
-
     /**
      * One page of the records matching the filter, newest first.
      *
@@ -120,16 +117,6 @@ public final class AuditQuery {
             args.add(caseId);
         }
         return rows(SELECT + " WHERE " + OF_CASE + " ORDER BY a.seq", args);
-    }
-
-    /** The chain head (seq 0 and the genesis hash for an empty log). */
-    public Head head() {
-        return database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Head(rs.getLong(1), rs.getString(2));
-            }
-        });
     }
 
     private static StringBuilder where(Filter f, List<Object> args) {

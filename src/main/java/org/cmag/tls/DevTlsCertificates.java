@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.Objects;
@@ -138,8 +136,7 @@ public final class DevTlsCertificates {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ks.store(out, password);
             write(store, out.toByteArray());
-            String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded());
-            write(pem, ("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII));
+            write(pem, org.cmag.crypto.DevCertificates.pem("CERTIFICATE", cert.getEncoded()));
         } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new GatewayException(ErrorCode.KEY_MATERIAL, "Development TLS certificate of " + id + " cannot be issued: " + e.getMessage(),
                     null, e);

@@ -14,8 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.cmag.crypto.ContentEncryptionAlgorithm;
 import org.cmag.crypto.DigestAlgorithm;
 import org.cmag.crypto.KeyStores;
@@ -44,7 +42,6 @@ import org.w3c.dom.Element;
  * registered certificate does not start.
  */
 class AlgorithmProfilesE2eTest {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -88,9 +85,7 @@ class AlgorithmProfilesE2eTest {
 
             HttpResponse<String> r = pair.submit(example);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-            Matcher m = MESSAGE_ID.matcher(r.body());
-            assertThat(m.find()).isTrue();
-            String id = m.group(1);
+            String id = GatewayPair.acceptedMessageId(r).orElseThrow();
 
             NationalQueue.Delivered delivered = deNational.receive(WAIT.toMillis());
             assertThat(delivered).isNotNull();

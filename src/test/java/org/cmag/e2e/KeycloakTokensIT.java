@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.cmag.demo.GatewayPair;
 import org.cmag.gateway.Gateway;
 import org.cmag.identity.KeycloakServer;
@@ -66,7 +64,6 @@ class KeycloakTokensIT {
     private static final String NL_REALM = "cmag-nl";
     private static final String DE_REALM = "cmag-de";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
 
     @TempDir
     static Path root;
@@ -213,9 +210,7 @@ class KeycloakTokensIT {
     static String submit(String token) {
         HttpResponse<String> r = call("POST", pair.nl().httpBase() + "/api/v1/requests", token, new String(example, StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        Matcher m = MESSAGE_ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return GatewayPair.acceptedMessageId(r).orElseThrow();
     }
 
     static List<AuditRecord> audit(Gateway g, String type) {

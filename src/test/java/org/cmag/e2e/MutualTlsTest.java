@@ -49,7 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MutualTlsTest {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -104,9 +103,7 @@ class MutualTlsTest {
     private static String submit(GatewayPair p) {
         HttpResponse<String> r = p.submit(example);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        Matcher m = MESSAGE_ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return GatewayPair.acceptedMessageId(r).orElseThrow();
     }
 
     private static String sealedByNl(GatewayPair p) {
@@ -285,9 +282,7 @@ class MutualTlsTest {
             HttpResponse<String> submitted = GatewayPair.post(plain.client(null), plain.nl().httpBase() + "/api/v1/requests",
                     "application/json", example);
             assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-            Matcher m = MESSAGE_ID.matcher(submitted.body());
-            assertThat(m.find()).isTrue();
-            String id = m.group(1);
+            String id = GatewayPair.acceptedMessageId(submitted).orElseThrow();
             await().atMost(WAIT).until(() -> plain.nl().audit().forMessage(id).stream()
                     .anyMatch(rec -> rec.event().type().equals("delivery-attempt")));
             assertThat(plain.nl().audit().forMessage(id)).filteredOn(rec -> rec.event().type().equals("delivery-attempt")).first()

@@ -21,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.cmag.demo.GatewayPair;
 import org.cmag.gateway.Gateway;
 import org.cmag.identity.TestIssuer;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TokenAccessTest {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -113,9 +110,7 @@ class TokenAccessTest {
         HttpResponse<String> r = call("POST", pair.nl().httpBase() + "/api/v1/requests", token, "application/json",
                 new String(example, StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        Matcher m = MESSAGE_ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return GatewayPair.acceptedMessageId(r).orElseThrow();
     }
 
     static void awaitDelivered(String id) {

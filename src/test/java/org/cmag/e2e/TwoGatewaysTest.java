@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.cmag.demo.GatewayPair;
 import org.cmag.demo.NationalQueue;
 import org.cmag.exchange.v1.ExchangeMessageType;
@@ -37,7 +35,6 @@ import org.w3c.dom.Element;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoGatewaysTest {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -97,9 +94,7 @@ class TwoGatewaysTest {
     private static String submitAndGetId(byte[] json) {
         HttpResponse<String> r = pair.submit(json);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        Matcher m = MESSAGE_ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return GatewayPair.acceptedMessageId(r).orElseThrow();
     }
 
     private static void awaitDelivered(String messageId) {
@@ -178,9 +173,8 @@ class TwoGatewaysTest {
         assertThat(delivered).isNotNull();
         assertThat(delivered.xml()).contains("<FunctionalReferenceID>NEW-TT-SAMPLE-CUS 9</FunctionalReferenceID>")
                 .contains("<InvoiceAmount currencyID=\"GBP\">9500</InvoiceAmount>");
-        Matcher m = MESSAGE_ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        assertThat(pair.nl().audit().forMessage(m.group(1))).anySatisfy(rec -> assertThat(rec.event().detail())
+        String accepted = GatewayPair.acceptedMessageId(r).orElseThrow();
+        assertThat(pair.nl().audit().forMessage(accepted)).anySatisfy(rec -> assertThat(rec.event().detail())
                 .startsWith("5 input elements not carried: MetaData /MetaData/WCODataModelVersionCode"));
     }
 

@@ -57,7 +57,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EvidenceBundleE2eTest {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -96,9 +95,7 @@ class EvidenceBundleE2eTest {
         }
         HttpResponse<String> r = pair.submit(example);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        Matcher m = MESSAGE_ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        requestId = m.group(1);
+        requestId = GatewayPair.acceptedMessageId(r).orElseThrow();
         await().atMost(WAIT).until(() -> nl().outbound().status(requestId), s -> s.equals(Optional.of("DELIVERED")));
         caseId = nl().evidence().byMessage(requestId).get(0).caseId();
         // our request and DE's receipt; DE's automatic acknowledgement and our receipt for it

@@ -48,7 +48,6 @@ import org.keycloak.representations.idm.RoleRepresentation;
 class PartnerOnboardingIT {
     private static final String REALM = "cmag-partners";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
 
     @TempDir
     static Path root;
@@ -102,9 +101,7 @@ class PartnerOnboardingIT {
     static String submit(String base, byte[] json) {
         HttpResponse<String> r = pair.post(base + "/api/v1/requests", "application/json", json);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        Matcher m = MESSAGE_ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return GatewayPair.acceptedMessageId(r).orElseThrow();
     }
 
     @Test

@@ -42,7 +42,7 @@ abstract class AbstractAuditLogTest extends DatabaseBackedTest {
         }
         List<AuditRecord> all = audit.all();
         assertThat(all).extracting(AuditRecord::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
-        assertThat(all.get(0).prevHash()).isEqualTo(AuditLog.GENESIS);
+        assertThat(all.get(0).prevHash()).isEqualTo(org.cmag.audit.AuditChain.GENESIS);
         for (int i = 1; i < all.size(); i++) {
             assertThat(all.get(i).prevHash()).as("record %d links to %d", i + 1, i).isEqualTo(all.get(i - 1).hash());
         }
@@ -100,7 +100,7 @@ abstract class AbstractAuditLogTest extends DatabaseBackedTest {
         appendNumbered(10);
         AuditRecord r = audit.all().get(6);
         AuditEvent forged = event(r.event().type(), r.event().messageId(), "forged");
-        String forgedHash = AuditLog.hash(r.prevHash(), r.seq(), r.occurredAt(), forged);
+        String forgedHash = org.cmag.audit.AuditChain.hash(r.prevHash(), r.seq(), r.occurredAt(), forged);
         db.execute("UPDATE audit_event SET detail = 'forged', hash = '" + forgedHash + "' WHERE seq = " + r.seq());
         assertThat(audit.verifyChain()).hasValueSatisfying(m -> assertThat(m).contains("record 8 ").contains("predecessor"));
     }

@@ -147,12 +147,12 @@ abstract class AbstractAuditQueryTest extends DatabaseBackedTest {
         }
         assertPagesMatch(filter("partner=FR"), 500, seq -> seq % 3 == 0);
         assertPagesMatch(filter("partner=DE&outcome=REJECTED"), 137, seq -> seq % 3 != 0 && seq % 7 == 0);
-        assertPagesMatch(filter("to=2099-01-01"), 500, seq -> seq <= query.head().seq());
+        assertPagesMatch(filter("to=2099-01-01"), 500, seq -> seq <= audit.head().seq());
     }
 
     private void assertPagesMatch(AuditQuery.Filter f, int limit, java.util.function.LongPredicate matches) {
         List<Long> expected = new ArrayList<>();
-        for (long seq = query.head().seq(); seq >= 1; seq--) { // the paging below appends records with no partner
+        for (long seq = audit.head().seq(); seq >= 1; seq--) { // the paging below appends records with no partner
             if (matches.test(seq)) {
                 expected.add(seq);
             }

@@ -163,7 +163,7 @@ abstract class AbstractAuditTamperTest extends DatabaseBackedTest {
         chainWithCheckpoint(5);
         // the attacker rebuilds a consistent chain of other events, with a matching head: records and head verify
         db.execute("DELETE FROM audit_event");
-        db.execute("UPDATE audit_head SET seq = 0, hash = '" + AuditLog.GENESIS + "' WHERE id = 1");
+        db.execute("UPDATE audit_head SET seq = 0, hash = '" + org.cmag.audit.AuditChain.GENESIS + "' WHERE id = 1");
         for (int i = 1; i <= 7; i++) {
             audit.append(event("rewritten", "OTHER-" + i, "nothing to see"));
         }

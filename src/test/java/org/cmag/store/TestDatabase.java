@@ -47,7 +47,7 @@ abstract class TestDatabase implements AutoCloseable {
                 "evidence_item", "legal_hold", "policy_version", "configuration_snapshot"}) {
                 s.executeUpdate("DELETE FROM " + table);
             }
-            s.executeUpdate("UPDATE audit_head SET seq = 0, hash = '" + AuditLog.GENESIS + "' WHERE id = 1");
+            s.executeUpdate("UPDATE audit_head SET seq = 0, hash = '" + org.cmag.audit.AuditChain.GENESIS + "' WHERE id = 1");
             bypassAppendOnly(s, false);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot reset test database " + url, e);

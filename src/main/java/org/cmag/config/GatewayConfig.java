@@ -181,6 +181,19 @@ public final class GatewayConfig {
         return positiveDuration("gateway.audit.checkpoint-interval-seconds", java.time.temporal.ChronoUnit.SECONDS);
     }
 
+    /**
+     * How long a message may show no progress past its due time before recovery sends it again
+     * ({@code gateway.recovery.grace-seconds}, at least one second); also checks the recovery interval and batch.
+     */
+    public java.time.Duration recoveryGrace() {
+        positiveDuration("gateway.recovery.interval-seconds", java.time.temporal.ChronoUnit.SECONDS);
+        positiveDuration("gateway.recovery.batch", java.time.temporal.ChronoUnit.SECONDS);
+        if (getLong("gateway.recovery.first-delay-ms") < 0) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key gateway.recovery.first-delay-ms must not be negative");
+        }
+        return positiveDuration("gateway.recovery.grace-seconds", java.time.temporal.ChronoUnit.SECONDS);
+    }
+
     /** How long rejected inbound messages are kept whole ({@code gateway.retention.rejected-message-days}, at least one day). */
     public java.time.Duration rejectedMessageRetention() {
         return positiveDuration("gateway.retention.rejected-message-days", java.time.temporal.ChronoUnit.DAYS);

@@ -28,6 +28,8 @@ public enum ErrorCode {
     HELD_MESSAGE_UNKNOWN("held_message_unknown", FaultSide.CLIENT, 404, "No message with this id is held for manual release"),
     HELD_NOT_PENDING("held_not_pending", FaultSide.CLIENT, 409,
             "The held message was already released or rejected; only a HELD message can be released or rejected"),
+    DEAD_LETTER_UNKNOWN("dead_letter_unknown", FaultSide.CLIENT, 404, "No dead letter with this id"),
+    DEAD_LETTER_NOT_DEAD("dead_letter_not_dead", FaultSide.CLIENT, 409, "The dead letter was already replayed or its replay requested"),
     CASE_UNKNOWN("case_unknown", FaultSide.CLIENT, 404, "No assistance case with this reference"),
     LEGAL_HOLD_ACTIVE("legal_hold_active", FaultSide.CLIENT, 409, "The case is already on legal hold"),
     LEGAL_HOLD_ABSENT("legal_hold_absent", FaultSide.CLIENT, 409, "The case is not on legal hold"),
@@ -71,6 +73,8 @@ public enum ErrorCode {
             "The revocation status of the partner's certificate cannot be established (CRL or OCSP unreachable or stale)"),
     MESSAGE_STALE("message_stale", FaultSide.PARTNER, 400, "The message is outside its validity window (created too long ago, in the future, or expired)"),
     DUPLICATE_CONFLICT("duplicate_conflict", FaultSide.PARTNER, 409, "A different message with the same message id was already received"),
+    IDEMPOTENCY_CONFLICT("idempotency_conflict", FaultSide.CLIENT, 409,
+            "The Idempotency-Key was already used for a different request"),
     RECEIPT_INVALID("receipt_invalid", FaultSide.PARTNER, 502, "The partner's receipt does not verify or does not match the message"),
     DELIVERY_FAILED("delivery_failed", FaultSide.PARTNER, 502, "The partner's gateway could not be reached or had a temporary failure"),
     DELIVERY_REJECTED("delivery_rejected", FaultSide.PARTNER, 502, "The partner's gateway rejected the message"),
@@ -108,6 +112,8 @@ public enum ErrorCode {
             "The time-stamp authority could not be reached or its response did not verify"),
     KEY_MATERIAL("key_material", FaultSide.SERVER, 500, "Key material is missing or unusable"),
     CONFIGURATION("configuration", FaultSide.SERVER, 500, "The gateway configuration is invalid"),
+    RECORD_MISSING("record_missing", FaultSide.SERVER, 500,
+            "A queued message has no record in the database (it is dead-lettered, not delivered)"),
     STORAGE_UNAVAILABLE("storage_unavailable", FaultSide.SERVER, 503, "Durable storage is not available"),
     INTERNAL("internal", FaultSide.SERVER, 500, "Internal error");
 

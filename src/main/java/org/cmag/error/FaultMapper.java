@@ -10,6 +10,7 @@ import org.apache.cxf.interceptor.Fault;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.store.AuditEvent;
 import org.cmag.store.AuditLog;
+import org.cmag.store.AuditSubject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
@@ -126,9 +127,10 @@ public final class FaultMapper {
             path = m.getHeader(Exchange.HTTP_URI, String.class);
         }
         String endpoint = (method == null ? "" : method + " ") + (path == null ? "" : path + " ") + "(" + exchange.getFromRouteId() + ")";
-        String partner = caller != null && caller.partnerId() != null ? caller.partnerId() : m.getHeader(GatewayHeaders.PARTNER_ID, String.class);
+        AuditSubject subject = subject(exchange);
+        String partner = caller != null && caller.partnerId() != null ? caller.partnerId() : subject.partnerId();
         try {
-            audit.append(AuditEvent.rejected("access-denied", actor, partner, m.getHeader(GatewayHeaders.MESSAGE_ID, String.class), null,
+            audit.append(AuditEvent.rejected("access-denied", actor, partner, subject.messageId(), null,
                     e.errorCode().code(), endpoint + ": " + e.detail()));
         } catch (RuntimeException auditFailure) {
             LOG.error("Could not audit refused access {} ({})", e.errorCode().code(), endpoint, auditFailure);
@@ -140,22 +142,51 @@ public final class FaultMapper {
             auditAccessDenied(exchange, e);
             return;
         }
-        Message m = exchange.getMessage();
-        String partner = m.getHeader(GatewayHeaders.PARTNER_ID, String.class);
+        AuditSubject subject = subject(exchange);
+        String partner = subject.partnerId();
         String route = exchange.getFromRouteId();
         boolean national = route != null && route.startsWith("outbound");
         boolean held = route != null && route.startsWith("admin-held");
         boolean auditRead = route != null && route.startsWith("admin-audit");
-        String type = auditRead ? "audit-access-refused" : held ? "held-action-refused" : national ? "submission-rejected" : "message-rejected";
+        boolean deadLetters = route != null && route.startsWith("admin-dead-letters");
+        String type = auditRead ? "audit-access-refused" : held ? "held-action-refused" : deadLetters ? "dead-letter-action-refused"
+                : national ? "submission-rejected" : "message-rejected";
         String detail = e.pointer() == null ? e.detail() : e.detail() + " [at " + e.pointer() + "]";
-        String actor = held || auditRead ? officer(exchange) : national ? "national" : partner == null ? "unknown" : partner;
+        String actor = held || auditRead || deadLetters ? officer(exchange) : national ? "national" : partner == null ? "unknown" : partner;
         try {
-            audit.append(AuditEvent.rejected(type, actor, partner,
-                    m.getHeader(GatewayHeaders.MESSAGE_ID, String.class), m.getHeader(GatewayHeaders.CASE_ID, String.class),
-                    e.errorCode().code(), detail).withDigest(m.getHeader(GatewayHeaders.DIGEST, String.class)));
+            audit.append(AuditEvent.rejected(type, actor, partner, subject.messageId(), subject.caseId(), e.errorCode().code(), detail)
+                    .withDigest(subject.auditDigest()));
         } catch (RuntimeException auditFailure) {
             LOG.error("Could not audit rejection {} ({})", e.errorCode().code(), route, auditFailure);
         }
+    }
+
+    /** The message in flight the refusal is about (inbound or outbound), or the id an admin route acted on; else nothing. */
+    private static AuditSubject subject(Exchange exchange) {
+        for (String key : new String[] {AuditSubject.INBOUND_PROPERTY, AuditSubject.OUTBOUND_PROPERTY}) {
+            if (exchange.getProperty(key) instanceof AuditSubject s) {
+                return s;
+            }
+        }
+        Object acted = exchange.getProperty("GwHeldId");
+        String id = acted == null ? null : acted.toString();
+        return new AuditSubject() {
+            public String partnerId() {
+                return null;
+            }
+
+            public String messageId() {
+                return id;
+            }
+
+            public String caseId() {
+                return null;
+            }
+
+            public String auditDigest() {
+                return null;
+            }
+        };
     }
 
     /** The verified officer (a legal-officer route), or "officer" when none was verified (gateway.auth.mode=none). */

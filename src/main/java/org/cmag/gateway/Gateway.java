@@ -40,14 +40,11 @@ import org.cmag.stage.ApplyAgreement;
 import org.cmag.stage.CheckAgreement;
 import org.cmag.stage.CheckPartnerResponse;
 import org.cmag.stage.DecryptPayload;
-import org.cmag.stage.DedupeInbound;
 import org.cmag.stage.DeliveryFailed;
 import org.cmag.stage.EncryptMessage;
-import org.cmag.stage.EnqueueFailed;
 import org.cmag.stage.HealthCheck;
 import org.cmag.stage.IssueReceipt;
 import org.cmag.stage.LookupReceipt;
-import org.cmag.stage.MarkDelivered;
 import org.cmag.stage.PrepareDelivery;
 import org.cmag.stage.PrepareNationalDelivery;
 import org.cmag.stage.RecordOutbound;
@@ -136,8 +133,10 @@ public final class Gateway implements AutoCloseable {
         try {
             Database database = openDatabase(config, config.getInt("gateway.db.pool-size"));
             opened.add(database);
+            org.apache.activemq.artemis.core.config.Configuration brokerConfig = org.cmag.messaging.RedeliveryPolicy.brokerConfiguration();
+            org.cmag.messaging.RedeliveryPolicy redelivery = org.cmag.messaging.RedeliveryPolicy.of(brokerConfig);
             Broker broker = config.getOptional("gateway.broker.url") == null
-                    ? Broker.embedded(dataDir, ownId, config.getLong("gateway.broker.journal-buffer-timeout-ns"))
+                    ? Broker.embedded(brokerConfig, dataDir, ownId, config.getLong("gateway.broker.journal-buffer-timeout-ns"))
                     : Broker.external(config.get("gateway.broker.url"), config.getOptional("gateway.broker.user"),
                             config.getOptional("gateway.broker.password"));
             opened.add(broker);
@@ -146,6 +145,15 @@ public final class Gateway implements AutoCloseable {
             OutboundStore outbound = new OutboundStore(database, audit);
             InboundStore inbound = new InboundStore(database, audit);
             CaseStore cases = new CaseStore(database, audit, new CaseStateMachine());
+            org.cmag.store.HeldStore held = new org.cmag.store.HeldStore(database, audit);
+            org.cmag.store.ReceivedDataRegister register = new org.cmag.store.ReceivedDataRegister(database, audit);
+            String queuePrefix = config.get("gateway.queue.outbound-prefix");
+            org.cmag.flow.OutboundRecorder outboundRecorder = new org.cmag.flow.OutboundRecorder(database, audit, cases, held, register,
+                    queuePrefix, clock);
+            org.cmag.flow.InboundRecorder inboundRecorder = new org.cmag.flow.InboundRecorder(database, audit, cases, register, clock);
+            org.cmag.flow.DeliveryAttempts attempts = new org.cmag.flow.DeliveryAttempts(database, audit, clock);
+            org.cmag.flow.DeadLetters deadLetters = new org.cmag.flow.DeadLetters(database, audit, clock);
+            boolean callbackEnabled = config.getOptional("gateway.national.callback-url") != null;
             SecureXml xml = new SecureXml(org.cmag.crypto.XmlLimits.from(config));
             XmlSecurity security = new XmlSecurity(xml, clock);
             CertificateValidator validator = new CertificateValidator(new RevocationChecker(config.getPath("gateway.pki.dir"), clock,
@@ -158,7 +166,6 @@ public final class Gateway implements AutoCloseable {
             Receipts receipts = new Receipts(security, codec, xml, clock);
             int maxBytes = config.getInt("gateway.max-message-bytes");
             String country = config.get("gateway.country");
-            String queuePrefix = config.get("gateway.queue.outbound-prefix");
 
             Main main = new Main();
             AutoCloseable tlsVertx = null;
@@ -200,6 +207,8 @@ public final class Gateway implements AutoCloseable {
             main.bind("checkOutboundAgreement", new org.cmag.stage.CheckOutboundAgreement(clock));
             main.bind("selectRecipientCertificate", new org.cmag.stage.SelectRecipientCertificate(keys, validator));
             org.cmag.store.PartnerBindings bindings = new org.cmag.store.PartnerBindings(database, audit);
+            main.bind("checkIdempotencyKey", new org.cmag.stage.CheckIdempotencyKey(new org.cmag.flow.IdempotentSubmissions(
+                    new org.cmag.store.NationalSubmissions(database))));
             main.bind("checkPartnerActive", new org.cmag.stage.CheckPartnerActive(new org.cmag.identity.PartnerStatus(bindings::offboarded,
                     Duration.ofSeconds(config.getLong("gateway.identity.status-cache-seconds")))));
             main.bind("signMessage", new SignMessage(security, keys, clock));
@@ -207,49 +216,64 @@ public final class Gateway implements AutoCloseable {
             main.bind("keepVerifiedMessage", new org.cmag.stage.KeepEvidence(xml, clock, org.cmag.store.EvidenceItem.Direction.IN));
             main.bind("legalHoldApi", new org.cmag.stage.LegalHoldApi(new org.cmag.store.LegalHolds(database, audit, clock)));
             main.bind("encryptMessage", new EncryptMessage(security, keys, xml));
-            main.bind("recordOutbound", new RecordOutbound(outbound, cases, queuePrefix, clock));
-            main.bind("enqueueFailed", new EnqueueFailed(outbound));
+            main.bind("recordOutbound", new RecordOutbound(outboundRecorder));
+            main.bind("prepareEnqueue", new org.cmag.stage.PrepareEnqueue());
+            main.bind("enqueueDeferred", new org.cmag.stage.EnqueueDeferred(audit));
             main.bind("submissionAccepted", new SubmissionAccepted());
-            main.bind("prepareDelivery", new PrepareDelivery(registry));
+            main.bind("prepareDelivery", new PrepareDelivery(registry, outbound, queuePrefix));
             main.bind("soapPayloads", new SoapPayloads(xml));
             main.bind("checkPartnerResponse", new CheckPartnerResponse());
             main.bind("verifyReceipt", new VerifyReceipt(receipts, keys, validator));
             main.bind("recordReceipt", new RecordReceipt(outbound, cases, clock));
-            main.bind("deliveryFailed", new DeliveryFailed(outbound));
+            main.bind("deliveryFailed", new DeliveryFailed(outbound, attempts, redelivery));
             main.bind("acceptInbound", new AcceptInbound(xml, registry, ownId, maxBytes));
-            main.bind("lookupReceipt", new LookupReceipt(inbound));
-            main.bind("issueReceipt", new IssueReceipt(receipts, inbound, registry, keys, ownId, country, clock));
+            main.bind("lookupReceipt", new LookupReceipt(inboundRecorder, audit));
+            main.bind("issueReceipt", new IssueReceipt(receipts, inboundRecorder, registry, keys, ownId, country));
+            main.bind("queueReceived", new org.cmag.stage.QueueReceived());
+            main.bind("loadReceived", new org.cmag.stage.LoadReceived(inboundRecorder));
             main.bind("decryptPayload", new DecryptPayload(security, xml, registry, keys));
             main.bind("verifySignature", new VerifySignature(security, keys, validator));
             main.bind("validateMessage", new ValidateMessage(codec, ownId, clock,
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-age-seconds")),
                     Duration.ofSeconds(config.getLong("gateway.freshness.max-skew-seconds"))));
             main.bind("checkAgreement", new CheckAgreement(clock));
-            main.bind("dedupeInbound", new DedupeInbound(inbound, cases, clock));
+            main.bind("updateCase", new org.cmag.stage.UpdateCase(inboundRecorder, audit));
             main.bind("prepareNationalDelivery", new PrepareNationalDelivery(xml));
-            main.bind("markDelivered", new MarkDelivered(inbound, config.get("gateway.queue.national-inbound"), clock));
-            main.bind("rejectInbound", new RejectInbound(inbound, clock));
+            String nationalQueue = config.get("gateway.queue.national-inbound");
+            String callbackQueue = config.get("gateway.queue.national-callback");
+            String inboundQueue = config.get("gateway.queue.inbound-received");
+            boolean nationalQueueEnabled = nationalQueueEnabled(config);
+            broker.onNationalConsumption(nationalQueue, id -> inboundRecorder.delivered(id, "taken from " + nationalQueue + " by a national consumer"));
+            main.bind("markQueuedNational", new org.cmag.stage.MarkQueuedNational(inboundRecorder,
+                    (nationalQueueEnabled ? "queue " + nationalQueue : "") + (nationalQueueEnabled && callbackEnabled ? " and " : "")
+                            + (callbackEnabled ? "national callback queue " + callbackQueue : "")));
+            main.bind("rejectInbound", new RejectInbound(inboundRecorder, attempts, redelivery.forQueue(inboundQueue), inboundQueue, clock));
             main.bind("apiDocument", new org.cmag.stage.ApiDocument());
-            main.bind("nationalCallback", new org.cmag.stage.NationalCallback());
+            main.bind("nationalCallback", new org.cmag.stage.NationalCallback(inboundRecorder, attempts, redelivery.forQueue(callbackQueue),
+                    callbackQueue));
+            main.bind("deadLetterIntake", new org.cmag.stage.DeadLetterIntake(attempts, clock));
+            main.bind("deadLetterApi", new org.cmag.stage.DeadLetterApi(deadLetters));
+            org.cmag.flow.Recovery recovery = new org.cmag.flow.Recovery(database, audit, clock, config.recoveryGrace(),
+                    config.getInt("gateway.recovery.batch"), inboundQueue, partnerId -> registry.require(partnerId, ErrorCode.UNKNOWN_PARTNER)
+                            .outboundQueue(queuePrefix), callbackEnabled);
+            main.bind("recoverPending", new org.cmag.stage.RecoverPending(recovery, deadLetters));
             main.bind("caseQueries", new org.cmag.stage.CaseQueries(cases));
             org.cmag.protocol.ProtocolMessageBuilder protocol = new org.cmag.protocol.ProtocolMessageBuilder(ownId, country, clock);
             org.cmag.cases.CaseStateMachine machine = new org.cmag.cases.CaseStateMachine();
             main.bind("prepareCaseMessage", new org.cmag.stage.PrepareCaseMessage(cases, machine, registry, protocol, declarations,
                     minimisation, codec, xml, clock, maxBytes));
             main.bind("localActionDone", new org.cmag.stage.LocalActionDone(cases));
-            org.cmag.store.HeldStore held = new org.cmag.store.HeldStore(database, audit);
-            main.bind("holdMessage", new org.cmag.stage.HoldMessage(held, xml, clock));
+            main.bind("holdMessage", new org.cmag.stage.HoldMessage(new org.cmag.flow.HoldRecorder(database, audit, xml, clock, outboundRecorder)));
             main.bind("heldMessages", new org.cmag.stage.HeldMessages(new org.cmag.held.ManualRelease(held, registry, minimisation, xml, clock)));
-                        org.cmag.stage.AutomaticReplies replies = new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inbound, audit,
-                    clock);
+            org.cmag.stage.AutomaticReplies replies = new org.cmag.stage.AutomaticReplies(cases, registry, protocol, codec, xml, inboundRecorder,
+                    audit, clock);
             main.bind("automaticReplies", replies);
             main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, registry, protocol, replies, clock));
             main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry, keys, clock, expiryWarningDays(config)));
-            org.cmag.store.ReceivedDataRegister register = new org.cmag.store.ReceivedDataRegister(database, audit);
-            main.bind("registerReceivedData", new org.cmag.stage.RegisterReceivedData(register, clock));
-            main.bind("recordConsentDecision", new org.cmag.stage.RecordConsentDecision(register, clock));
-            main.bind("checkOnwardTransfer", new org.cmag.stage.CheckOnwardTransfer(new org.cmag.transfer.OnwardTransferCheck(register), audit));
-            main.bind("trackConsentRequest", new org.cmag.stage.TrackConsentRequest(register, clock));
+            main.bind("registerReceivedData", new org.cmag.stage.NoteReceivedData(clock));
+            main.bind("recordConsentDecision", new org.cmag.stage.NoteConsentDecision());
+            main.bind("checkOnwardTransfer", new org.cmag.stage.CheckOnwardTransfer(new org.cmag.transfer.OnwardTransferCheck(register)));
+            main.bind("trackConsentRequest", new org.cmag.stage.TrackConsentRequest());
             main.bind("recordManualConsent", new org.cmag.stage.RecordManualConsent(new org.cmag.transfer.ManualConsents(register, clock)));
             config.auditCheckpointInterval(); // fail closed on a bad interval before the timer route reads it
             org.cmag.audit.Checkpoints checkpoints = auditCheckpoints(config, database, audit, keys.own(), clock);
@@ -307,6 +331,14 @@ public final class Gateway implements AutoCloseable {
         return new org.cmag.audit.Checkpoints(database, audit, config.gatewayId(), own::signer, stamper, clock);
     }
 
+    /**
+     * Whether inbound messages go on the national queue: always without a callback; with a callback only when
+     * {@code gateway.national.queue-with-callback} (otherwise a queue nobody reads would grow for ever).
+     */
+    static boolean nationalQueueEnabled(GatewayConfig config) {
+        return config.getOptional("gateway.national.callback-url") == null || config.getBoolean("gateway.national.queue-with-callback");
+    }
+
     /** H2 refuses implicitly relative file paths; resolve them against the working directory. */
     public static String h2Absolute(String url) {
         String prefix = "jdbc:h2:file:";
@@ -359,6 +391,7 @@ public final class Gateway implements AutoCloseable {
         p.put("gateway.soap.stax.max-attributes", String.valueOf(2L * limits.maxAttributes()));
         p.put("gateway.soap.stax.max-text-length", String.valueOf(2L * limits.maxTextLength()));
         p.put("gateway.national.callback-enabled", String.valueOf(config.getOptional("gateway.national.callback-url") != null));
+        p.put("gateway.national.queue-enabled", String.valueOf(nationalQueueEnabled(config)));
         return p;
     }
 

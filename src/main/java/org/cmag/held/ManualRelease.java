@@ -32,7 +32,8 @@ import org.w3c.dom.Element;
  */
 public final class ManualRelease {
     /** A held message ready to be sealed: its document (Created refreshed, masked if chosen) and the claim to commit with it. */
-    public record Prepared(Held held, Partner partner, Document document, String by, HeldStore.Mode mode, Database.SqlWork<?> claim) {}
+    public record Prepared(Held held, Partner partner, Document document, String by, HeldStore.Mode mode,
+            org.cmag.flow.OutboundMessage.HeldRelease release) {}
 
     private final HeldStore store;
     private final PartnerRegistry registry;
@@ -75,10 +76,7 @@ public final class ManualRelease {
                 + HeldStore.describe(h.findings());
         AuditEvent event = AuditEvent.ok("held-released", officer, h.partnerId(), h.messageId(), h.caseId(), detail)
                 .withLegal(h.legalBasis(), h.purpose());
-        return new Prepared(h, partner, doc, officer, how, c -> {
-            store.claimRelease(c, messageId, expected, officer, how, now, event);
-            return null;
-        });
+        return new Prepared(h, partner, doc, officer, how, new org.cmag.flow.OutboundMessage.HeldRelease(expected, officer, how, now, event));
     }
 
     /** An officer's release recorded outside the running gateway (CLI on the database): the gateway sends it. */

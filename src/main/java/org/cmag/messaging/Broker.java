@@ -3,7 +3,6 @@ package org.cmag.messaging;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.deployers.impl.FileConfigurationParser;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -21,9 +20,11 @@ public final class Broker implements AutoCloseable {
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;
     private final JmsPoolConnectionFactory pool;
+    private final NationalConsumption consumption;
 
-    private Broker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory connectionFactory) {
+    private Broker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory connectionFactory, NationalConsumption consumption) {
         this.embedded = embedded;
+        this.consumption = consumption;
         this.connectionFactory = connectionFactory;
         // Sessions are pooled and reused: let them cache destination look-ups instead of asking the broker
         // for the queue and address on every send.
@@ -34,24 +35,19 @@ public final class Broker implements AutoCloseable {
         pool.setMaxSessionsPerConnection(200);
     }
 
-    /** Starts an embedded broker whose journal lives under {@code dataDir}. */
-    public static Broker embedded(Path dataDir, String name, long journalBufferTimeoutNs) {
+    /** Starts an embedded broker with the address settings of {@code cfg} ({@link RedeliveryPolicy#brokerConfiguration()}), its journal under {@code dataDir}. */
+    public static Broker embedded(Configuration cfg, Path dataDir, String name, long journalBufferTimeoutNs) {
         int vmId = VM_IDS.incrementAndGet();
         try {
-            Configuration cfg;
-            try (java.io.InputStream in = Broker.class.getClassLoader().getResourceAsStream("config/broker/broker.xml")) {
-                if (in == null) {
-                    throw new GatewayException(ErrorCode.CONFIGURATION, "config/broker/broker.xml is not on the classpath");
-                }
-                cfg = new FileConfigurationParser().parseMainConfig(in);
-            }
             configure(cfg, dataDir, name, journalBufferTimeoutNs);
             cfg.addAcceptorConfiguration("in-vm", "vm://" + vmId);
+            NationalConsumption consumption = new NationalConsumption();
+            cfg.registerBrokerPlugin(consumption);
             EmbeddedActiveMQ server = new EmbeddedActiveMQ();
             server.setConfiguration(cfg);
             server.start();
             ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("vm://" + vmId);
-            return new Broker(server, cf);
+            return new Broker(server, cf, consumption);
         } catch (GatewayException e) {
             throw e;
         } catch (Exception e) {
@@ -82,11 +78,21 @@ public final class Broker implements AutoCloseable {
             cf.setUser(user);
             cf.setPassword(password);
         }
-        return new Broker(null, cf);
+        return new Broker(null, cf, null);
     }
 
     public JmsPoolConnectionFactory connectionFactory() {
         return pool;
+    }
+
+    /**
+     * Reports each message a consumer takes from the national queue {@code queue} to {@code listener} (embedded broker only;
+     * an external broker does not tell).
+     */
+    public void onNationalConsumption(String queue, java.util.function.Consumer<String> listener) {
+        if (consumption != null) {
+            consumption.watch(queue, listener);
+        }
     }
 
     public boolean isEmbedded() {

@@ -7,12 +7,12 @@ import org.cmag.crypto.SecureXml;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.exchange.Envelope;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.InboundMessage;
 import org.cmag.policy.PartnerRegistry;
 
 /**
- * Stage {@code check-envelope}: size limit, hardened parse, and the routing claims (registered sender,
- * addressed to us). Nothing here is trusted beyond choosing which partner's keys to use later.
+ * Stage {@code check-envelope}: size limit, hardened parse, and the routing claims (registered sender, addressed to us):
+ * the inbound message in flight starts here. Nothing here is trusted beyond choosing which partner's keys to use later.
  */
 public final class AcceptInbound implements Processor {
     private final SecureXml xml;
@@ -38,17 +38,15 @@ public final class AcceptInbound implements Processor {
             throw new GatewayException(ErrorCode.MESSAGE_TOO_LARGE, "The message has " + raw.length + " bytes; the limit is " + maxBytes);
         }
         Envelope env = Envelope.read(xml.parse(raw).getDocumentElement());
-        m.setHeader(GatewayHeaders.MESSAGE_ID, env.messageId());
-        m.setHeader(GatewayHeaders.DIGEST, env.digest());
+        InboundMessage in = Flight.startInbound(exchange).received(env.messageId(), null, env.digest(), raw);
         if (registry.find(env.senderId()).isEmpty()) {
             throw new GatewayException(ErrorCode.UNKNOWN_SENDER, "Sender '" + env.senderId() + "' is not a registered partner",
                     "/ExchangeMessage/Header/Sender/AuthorityID");
         }
-        m.setHeader(GatewayHeaders.PARTNER_ID, env.senderId());
+        in.received(env.messageId(), env.senderId(), env.digest(), raw);
         if (!ownId.equals(env.receiverId())) {
             throw new GatewayException(ErrorCode.WRONG_RECEIVER, "The message is addressed to '" + env.receiverId() + "', this gateway is "
                     + ownId, "/ExchangeMessage/Header/Receiver/AuthorityID");
         }
-        m.setBody(raw);
     }
 }

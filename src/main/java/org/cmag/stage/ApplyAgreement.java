@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.national.NationalRequest;
 import org.cmag.policy.Partner;
 
@@ -14,13 +14,6 @@ import org.cmag.policy.Partner;
  * and free text with personal data is masked, dropped or - under {@code freeText: hold} - marks the message as held.
  */
 public final class ApplyAgreement implements Processor {
-    /** Exchange property: the field decisions ({@code List<Minimiser.Decision>}) of the outgoing message. */
-    public static final String DECISIONS = "GwPolicyDecisions";
-    /** Exchange property: true when the agreement holds the message for manual release (the route then stores it, unsent). */
-    public static final String HOLD = "GwHold";
-    /** Exchange property: the free-text findings ({@code List<FreeTextGuard.Finding>}) that hold the message. */
-    public static final String HELD_FINDINGS = "GwHeldFindings";
-
     private final org.cmag.policy.Minimisation minimisation;
 
     public ApplyAgreement(org.cmag.policy.Minimisation minimisation) {
@@ -29,8 +22,9 @@ public final class ApplyAgreement implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        NationalRequest request = exchange.getProperty(GatewayHeaders.NATIONAL_REQUEST, NationalRequest.class);
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        OutboundMessage m = Flight.outbound(exchange);
+        NationalRequest request = m.request();
+        Partner partner = m.partner();
         if (!partner.requestTypes().contains(request.requestType())) {
             throw new GatewayException(ErrorCode.REQUEST_TYPE_NOT_PERMITTED, "Agreement " + partner.agreementId()
                     + " does not permit " + request.requestType() + " requests to " + partner.id(), "/requestType");
@@ -44,14 +38,6 @@ public final class ApplyAgreement implements Processor {
                     + new java.util.TreeSet<>(partner.purposes().keySet()) + (request.purposeCode() == null ? "; give purposeCode"
                     : ", not " + request.purposeCode()), "/purposeCode");
         }
-        outcome(exchange, minimisation.minimise(exchange.getProperty(GatewayHeaders.DOCUMENT, org.w3c.dom.Document.class), partner,
-                request.requestType(), request.purposeCode()));
-    }
-
-    /** Sets the decisions and, when the agreement holds the message, the hold flag and its findings. */
-    static void outcome(Exchange exchange, org.cmag.policy.Minimisation.Outcome outcome) {
-        exchange.setProperty(DECISIONS, outcome.decisions());
-        exchange.setProperty(HOLD, outcome.isHeld());
-        exchange.setProperty(HELD_FINDINGS, outcome.held());
+        m.policy(minimisation.minimise(m.document(), partner, request.requestType(), request.purposeCode()));
     }
 }

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.cmag.identity.PartnerTokens;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.policy.Partner;
 
@@ -25,13 +26,12 @@ public final class AttachPartnerToken implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        Partner partner = Flight.outbound(exchange).partner();
         if (!tokens.required(partner.id())) {
             return;
         }
         PartnerTokens.Token token = tokens.token(partner.id());
         exchange.setProperty(GatewayHeaders.PARTNER_TOKEN, token);
-        exchange.setProperty(GatewayHeaders.SEALED, exchange.getMessage().getBody(byte[].class));
         exchange.getMessage().setHeader("Authorization", token.header());
     }
 
@@ -49,14 +49,15 @@ public final class AttachPartnerToken implements Processor {
 
     /** Stage {@code refresh-partner-token}: a new token and the sealed message again, headers of the refusal cleared. */
     public void refresh(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        OutboundMessage out = Flight.outbound(exchange);
+        Partner partner = out.partner();
         PartnerTokens.Token token = tokens.refresh(partner.id(), exchange.getProperty(GatewayHeaders.PARTNER_TOKEN, PartnerTokens.Token.class));
         exchange.setProperty(GatewayHeaders.PARTNER_TOKEN, token);
         exchange.setProperty(RETRIED, Boolean.TRUE);
         exchange.setException(null);
         Message m = exchange.getMessage();
         m.removeHeaders("*");
-        m.setBody(exchange.getProperty(GatewayHeaders.SEALED, byte[].class));
+        m.setBody(out.sealed());
         m.setHeader(Exchange.CONTENT_TYPE, "application/xml");
         m.setHeader("Authorization", token.header());
     }

@@ -25,6 +25,6 @@ public final class AuthoriseSender implements Processor {
     @Override
     public void process(Exchange exchange) {
         access.checkSender(exchange.getProperty(GatewayHeaders.CALLER, Principal.class),
-                registry.require(exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class), ErrorCode.UNKNOWN_SENDER));
+                registry.require(Flight.inbound(exchange).partnerId(), ErrorCode.UNKNOWN_SENDER));
     }
 }

@@ -12,42 +12,38 @@ import org.cmag.error.ErrorCode;
 import org.cmag.exchange.ExchangeCodec;
 import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.exchange.v1.RefusalGroundCode;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.InboundMessage;
+import org.cmag.flow.InboundRecorder;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.Partner;
 import org.cmag.policy.PartnerRegistry;
 import org.cmag.protocol.ProtocolMessageBuilder;
 import org.cmag.store.AuditEvent;
-import org.cmag.store.InboundStore;
+import org.cmag.store.AuditLog;
 
 /**
  * The gateway's own protocol behaviour on the requested side: an accepted request is acknowledged automatically once
  * it is verified and handed to national systems; a request the agreement does not cover is refused automatically with
  * ground NOT_COVERED_BY_AGREEMENT and never reaches national systems. Replies go through the same sealing route as
- * national answers ({@code direct:outbound-message-seal}). Each acts only while the case is still DELIVERED, so a
- * redelivered request is not answered twice. A gateway-generated message the agreement does not permit now (not in force,
- * or its type not permitted outbound) is withheld: audited as {@code automatic-message-withheld} with the code, never
- * signed or queued, and the processing that triggered it carries on.
+ * national answers ({@code direct:outbound-message-seal}), on the inbound processing's transaction. Each acts only while
+ * the case is still DELIVERED, so processing redone after a crash does not answer twice (the reply recorded the first time
+ * is on its way: recovery sends it if its enqueue was lost). A gateway-generated message the agreement does not permit now
+ * (not in force, or its type not permitted outbound) is withheld: audited as {@code automatic-message-withheld} with the
+ * code, never signed or queued, and the processing that triggered it carries on.
  */
 public final class AutomaticReplies {
-    /** Exchange property: the reason an inbound request is refused automatically. */
-    public static final String AUTO_REFUSAL = "GwAutoRefusal";
-    /** Exchange property: the {@code ErrorCode} of the automatic refusal, for the audit. */
-    public static final String AUTO_REFUSAL_CODE = "GwAutoRefusalCode";
-    /** Exchange property: who acts (national / gateway), for the case timeline and audit. */
-    public static final String ACTOR = "GwActor";
-
     private final CaseStore cases;
     private final PartnerRegistry registry;
     private final ProtocolMessageBuilder builder;
     private final ExchangeCodec codec;
     private final SecureXml xml;
-    private final InboundStore inbound;
-    private final org.cmag.store.AuditLog audit;
+    private final InboundRecorder inbound;
+    private final AuditLog audit;
     private final Clock clock;
     private volatile ProducerTemplate producer;
 
     public AutomaticReplies(CaseStore cases, PartnerRegistry registry, ProtocolMessageBuilder builder, ExchangeCodec codec, SecureXml xml,
-            InboundStore inbound, org.cmag.store.AuditLog audit, Clock clock) {
+            InboundRecorder inbound, AuditLog audit, Clock clock) {
         this.audit = audit;
         this.cases = cases;
         this.registry = registry;
@@ -58,45 +54,36 @@ public final class AutomaticReplies {
         this.clock = clock;
     }
 
+    /** Stage {@code acknowledge-automatically}. */
     public void acknowledge(Exchange exchange) throws Exception {
-        AssistanceCase k = caseOf(exchange);
+        AssistanceCase k = cases.find(Flight.inbound(exchange).caseId()).orElse(null);
         if (k == null || k.state() != CaseState.DELIVERED) {
             return;
         }
         Partner partner = registry.require(k.partnerId(), ErrorCode.UNKNOWN_SENDER);
-        seal(exchange, builder.acknowledgement(PrepareCaseMessage.context(k, partner),
-                "Received, verified and accepted for processing", null), k, partner);
+        send(exchange, builder.acknowledgement(PrepareCaseMessage.context(k, partner), "Received, verified and accepted for processing", null),
+                k, partner, false);
     }
 
+    /** Stage {@code refuse-automatically}: the refusal (while the case is DELIVERED) and the request marked REFUSED. */
     public void refuse(Exchange exchange) throws Exception {
-        AssistanceCase k = caseOf(exchange);
-        String reason = exchange.getProperty(AUTO_REFUSAL, String.class);
-        String messageId = exchange.getMessage().getHeader(GatewayHeaders.MESSAGE_ID, String.class);
-        ErrorCode code = exchange.getProperty(AUTO_REFUSAL_CODE, ErrorCode.REQUEST_TYPE_NOT_PERMITTED, ErrorCode.class);
+        InboundMessage m = Flight.inbound(exchange);
+        AssistanceCase k = cases.find(m.caseId()).orElse(null);
+        ErrorCode code = m.autoRefusalCode() == null ? ErrorCode.REQUEST_TYPE_NOT_PERMITTED : m.autoRefusalCode();
         if (k != null && k.state() == CaseState.DELIVERED) {
             Partner partner = registry.require(k.partnerId(), ErrorCode.UNKNOWN_SENDER);
-            seal(exchange, builder.automaticRefusal(PrepareCaseMessage.context(k, partner), RefusalGroundCode.NOT_COVERED_BY_AGREEMENT,
-                    reason), k, partner);
+            send(exchange, builder.automaticRefusal(PrepareCaseMessage.context(k, partner), RefusalGroundCode.NOT_COVERED_BY_AGREEMENT,
+                    m.autoRefusal()), k, partner, false);
         }
-        inbound.markRefused(messageId, clock.instant(), AuditEvent.rejected("refused-automatically", "gateway",
-                exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class), messageId,
-                exchange.getMessage().getHeader(GatewayHeaders.CASE_ID, String.class), code.code(), reason));
-    }
-
-    private AssistanceCase caseOf(Exchange exchange) {
-        return cases.find(exchange.getMessage().getHeader(GatewayHeaders.CASE_ID, String.class)).orElse(null);
-    }
-
-    private void seal(Exchange trigger, ExchangeMessageType message, AssistanceCase k, Partner partner) throws Exception {
-        send(trigger, message, k, partner, null);
+        inbound.refused(m.messageId(), AuditEvent.rejected("refused-automatically", "gateway", m.partnerId(), m.messageId(), m.caseId(),
+                code.code(), m.autoRefusal()));
     }
 
     /**
-     * Seals and queues a gateway-generated message on a case; {@code alsoInTransaction} runs in the transaction that
-     * records it (e.g. marking a reminder sent).
+     * Seals and queues a gateway-generated message on a case through the sealing route; {@code reminder}: the case's
+     * reminder, marked sent in the transaction that records it.
      */
-    public void send(Exchange trigger, ExchangeMessageType message, AssistanceCase k, Partner partner,
-            org.cmag.store.Database.SqlWork<?> alsoInTransaction) throws Exception {
+    public void send(Exchange trigger, ExchangeMessageType message, AssistanceCase k, Partner partner, boolean reminder) throws Exception {
         String type = message.getHeader().getMessageType().value();
         try {
             org.cmag.policy.AgreementTerms.requireOutbound(partner, type, clock.instant());
@@ -105,25 +92,17 @@ public final class AutomaticReplies {
                     message.getHeader().getMessageID(), k.caseId(), refused.errorCode().code(), refused.detail());
             cases.database().inTransaction(c -> {
                 audit.append(c, withheld);
-                return alsoInTransaction == null ? null : alsoInTransaction.run(c);
+                if (reminder) {
+                    cases.markReminderSent(c, k.caseId());
+                }
+                return null;
             });
             return;
         }
         Exchange out = new DefaultExchange(trigger.getContext());
-        if (alsoInTransaction != null) {
-            out.setProperty(RecordOutbound.ALSO_IN_TRANSACTION, alsoInTransaction);
-        }
-        out.setProperty(GatewayHeaders.PARTNER, partner);
-        out.setProperty(GatewayHeaders.DOCUMENT, codec.toDocument(message, xml.newDocument()));
-        out.setProperty(ACTOR, "gateway");
-        var m = out.getMessage();
-        m.setHeader(GatewayHeaders.MESSAGE_ID, message.getHeader().getMessageID());
-        m.setHeader(GatewayHeaders.CASE_ID, k.caseId());
-        m.setHeader(GatewayHeaders.MESSAGE_TYPE, message.getHeader().getMessageType().value());
-        m.setHeader(GatewayHeaders.PARTNER_ID, partner.id());
-        m.setHeader(GatewayHeaders.REQUEST_TYPE, k.requestType());
-        m.setHeader(GatewayHeaders.LEGAL_BASIS, k.legalBasis());
-        m.setHeader(GatewayHeaders.PURPOSE, k.purpose());
+        out.setProperty(OutboundMessage.PROPERTY, new OutboundMessage().partner(partner).actor("gateway").reminder(reminder)
+                .identify(message.getHeader().getMessageID(), k.caseId(), type, k.requestType(), k.legalBasis(), k.purpose())
+                .document(codec.toDocument(message, xml.newDocument())));
         producer(trigger).send("direct:outbound-message-seal", out);
         if (out.getException() != null) {
             throw out.getException();

@@ -40,11 +40,7 @@ public final class CaseDeadlines {
             Partner partner = registry.require(k.partnerId(), ErrorCode.UNKNOWN_PARTNER);
             var reminder = new CaseMessage.Reminder("The answer to this request is due on " + k.dueAt().atOffset(ZoneOffset.UTC).toLocalDate(),
                     k.dueAt().atOffset(ZoneOffset.UTC).toLocalDate());
-            replies.send(exchange, builder.build(reminder, PrepareCaseMessage.context(k, partner)), k, partner,
-                    c -> {
-                        cases.markReminderSent(c, k.caseId());
-                        return null;
-                    });
+            replies.send(exchange, builder.build(reminder, PrepareCaseMessage.context(k, partner)), k, partner, true);
         }
     }
 }

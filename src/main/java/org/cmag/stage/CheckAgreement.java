@@ -10,7 +10,7 @@ import org.cmag.exchange.v1.LegalBasisType;
 import org.cmag.policy.AgreementTerms;
 import org.cmag.policy.Partner;
 import org.cmag.policy.Purposes;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.InboundMessage;
 
 /**
  * Stage {@code check-agreement}: the agreement is in force today and permits this message type from the partner
@@ -29,8 +29,9 @@ public final class CheckAgreement implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        ExchangeMessageType message = exchange.getProperty(ValidateMessage.MESSAGE, ExchangeMessageType.class);
+        InboundMessage m = Flight.inbound(exchange);
+        Partner partner = m.partner();
+        ExchangeMessageType message = m.message();
         AgreementTerms.requireInbound(partner, message.getHeader().getMessageType().value(), clock.instant());
         var request = message.getBody().getAssistanceRequest();
         LegalBasisType lb = message.getHeader().getLegalBasis();
@@ -56,8 +57,7 @@ public final class CheckAgreement implements Processor {
         }
         if (request != null) {
             // a request outside the agreement is refused by the gateway itself and never reaches national systems
-            exchange.setProperty(AutomaticReplies.AUTO_REFUSAL, problem);
-            exchange.setProperty(AutomaticReplies.AUTO_REFUSAL_CODE, code);
+            m.refuse(problem, code);
             return;
         }
         throw new GatewayException(ErrorCode.LEGAL_BASIS_NOT_PERMITTED, problem, "/ExchangeMessage/Header/LegalBasis");

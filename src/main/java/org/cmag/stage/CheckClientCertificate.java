@@ -63,7 +63,7 @@ public final class CheckClientCertificate implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String sender = exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class);
+        String sender = Flight.inbound(exchange).partnerId();
         X509Certificate[] chain = exchange.getProperty(GatewayHeaders.CLIENT_CERTIFICATES, X509Certificate[].class);
         tls.checkClient(registry.require(sender, ErrorCode.UNKNOWN_SENDER), chain == null ? NONE : chain, clock.instant());
     }

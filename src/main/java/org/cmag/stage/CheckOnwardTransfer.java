@@ -2,14 +2,11 @@ package org.cmag.stage;
 
 import java.util.List;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
-import org.cmag.store.AuditLog;
 import org.cmag.transfer.OnwardTransferCheck;
-import org.w3c.dom.Document;
 
 /**
  * Stage {@code check-onward-transfer}: the last check before anything is signed, passed by every outgoing message
@@ -19,28 +16,19 @@ import org.w3c.dom.Document;
  */
 public final class CheckOnwardTransfer implements Processor {
     private final OnwardTransferCheck check;
-    private final AuditLog audit;
 
-    public CheckOnwardTransfer(OnwardTransferCheck check, AuditLog audit) {
+    public CheckOnwardTransfer(OnwardTransferCheck check) {
         this.check = check;
-        this.audit = audit;
     }
 
     @Override
     public void process(Exchange exchange) {
-        Message m = exchange.getMessage();
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        List<OnwardTransferCheck.Permitted> permitted = check.check(exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class), partner.id());
-        if (permitted.isEmpty()) {
-            return;
+        OutboundMessage m = Flight.outbound(exchange);
+        Partner partner = m.partner();
+        List<OnwardTransferCheck.Permitted> permitted = check.check(m.document(), partner.id());
+        for (OnwardTransferCheck.Permitted p : permitted) {
+            m.onwardTransfers().add(AuditEvent.ok("onward-transfer-consented", "gateway", partner.id(), m.messageId(), m.caseId(),
+                    p.describe()));
         }
-        String id = m.getHeader(GatewayHeaders.MESSAGE_ID, String.class);
-        String caseId = m.getHeader(GatewayHeaders.CASE_ID, String.class);
-        AuditEvent[] events = permitted.stream().map(p -> AuditEvent.ok("onward-transfer-consented", "gateway", partner.id(), id, caseId,
-                p.describe())).toArray(AuditEvent[]::new);
-        RecordOutbound.alsoInTransaction(exchange, c -> {
-            audit.append(c, events);
-            return null;
-        });
     }
 }

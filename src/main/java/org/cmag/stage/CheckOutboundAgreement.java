@@ -6,7 +6,7 @@ import org.apache.camel.Processor;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.exchange.ExchangeCodec;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.AgreementTerms;
 import org.cmag.policy.Partner;
 import org.w3c.dom.Document;
@@ -27,8 +27,9 @@ public final class CheckOutboundAgreement implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
+        OutboundMessage m = Flight.outbound(exchange);
+        Partner partner = m.partner();
+        Document doc = m.document();
         if (partner == null || doc == null) {
             throw new GatewayException(ErrorCode.INTERNAL, "Nothing to seal: no partner or message on the exchange");
         }

@@ -6,7 +6,7 @@ import org.cmag.crypto.SecureXml;
 import org.cmag.crypto.XmlSecurity;
 import org.cmag.error.ErrorCode;
 import org.cmag.gateway.KeyRing;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.InboundMessage;
 import org.cmag.policy.Partner;
 import org.cmag.policy.PartnerRegistry;
 import org.w3c.dom.Document;
@@ -27,12 +27,11 @@ public final class DecryptPayload implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
-        exchange.setProperty(GatewayHeaders.RAW, raw);
-        Partner partner = registry.require(exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class), ErrorCode.UNKNOWN_SENDER);
-        exchange.setProperty(GatewayHeaders.PARTNER, partner);
-        Document doc = xml.parse(raw);
+        InboundMessage m = Flight.inbound(exchange);
+        Partner partner = registry.require(m.partnerId(), ErrorCode.UNKNOWN_SENDER);
+        m.partner(partner);
+        Document doc = xml.parse(m.raw());
         security.decrypt(doc, keys.own(), partner.security());
-        exchange.setProperty(GatewayHeaders.DOCUMENT, doc);
+        m.document(doc);
     }
 }

@@ -1,46 +1,103 @@
 package org.cmag.stage;
 
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
+import org.cmag.flow.DeadLetters;
+import org.cmag.flow.DeliveryAttempts;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.messaging.GatewayHeaders;
+import org.cmag.messaging.RedeliveryPolicy;
 import org.cmag.store.AuditEvent;
+import org.cmag.store.DeadLetterStore;
 import org.cmag.store.OutboundStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Error stage of outbound delivery. A temporary failure is audited as a failed attempt and the message is
- * rolled back onto its queue for the broker's back-off redelivery (and, at the end, its dead-letter
- * queue); a permanent rejection is audited and the message marked FAILED with the reason.
+ * Error stages of outbound delivery. A temporary failure is one failed attempt: explained on the message's row and in the
+ * audit trail, logged in one line (message, partner, attempt n of max, next retry, code; the stack trace at DEBUG), and
+ * the message is rolled back onto its queue for the broker's back-off redelivery; at its last attempt it is taken off as a
+ * dead letter with the reason instead. A permanent rejection by the partner is audited and the message marked FAILED.
  */
 public final class DeliveryFailed {
-    private final OutboundStore store;
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailed.class);
 
-    public DeliveryFailed(OutboundStore store) {
+    private final OutboundStore store;
+    private final DeliveryAttempts attempts;
+    private final RedeliveryPolicy policy;
+
+    public DeliveryFailed(OutboundStore store, DeliveryAttempts attempts, RedeliveryPolicy policy) {
         this.store = store;
+        this.attempts = attempts;
+        this.policy = policy;
     }
 
-    /** Audits a failed attempt that will be retried. */
+    /** Stage {@code audit-failed-attempt}: one failed attempt; at the last one, the dead letter. */
     public void attemptFailed(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        OutboundMessage m = exchange.getProperty(OutboundMessage.PROPERTY, OutboundMessage.class);
         String code = t instanceof GatewayException g ? g.errorCode().code() : ErrorCode.DELIVERY_FAILED.code();
-        store.audit(new AuditEvent("delivery-attempt", AuditEvent.FAILED, "gateway",
-                exchange.getProperty(GatewayHeaders.PARTNER_ID, String.class), exchange.getProperty(GatewayHeaders.MESSAGE_ID, String.class),
-                exchange.getProperty(GatewayHeaders.CASE_ID, String.class), null, null, null, code, describe(t)));
+        if (m == null || m.messageId() == null) {
+            LOG.warn("delivery of a queued message failed before it was read [{}]: {}", code, describe(t));
+            LOG.debug("delivery failure", t);
+            return;
+        }
+        DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, m.messageId(), m.queue(), policy.forQueue(m.queue()),
+                m.deliveryCount(), code, describe(t), DeadLetters.headersJson(wireHeaders(m)),
+                m.sealed() == null ? null : new String(m.sealed(), StandardCharsets.UTF_8));
+        m.deadLettered(o.deadLettered());
+        LOG.warn("message {} to {}: delivery {} [{}]: {}", m.messageId(), m.partnerId(), o.describe(), code, describe(t));
+        LOG.debug("delivery failure of {}", m.messageId(), t);
     }
 
-    /** Marks the message FAILED: the partner refused it or its receipt is not acceptable. */
+    /** For the error handler: whether the failed message was dead-lettered (then it is taken off its queue). */
+    public boolean deadLettered(Exchange exchange) {
+        OutboundMessage m = exchange.getProperty(OutboundMessage.PROPERTY, OutboundMessage.class);
+        return m != null && m.deadLettered();
+    }
+
+    /**
+     * Stage {@code mark-delivery-failed}: the partner refused the message or its receipt is not acceptable - FAILED with the
+     * reason; a queued message without its record is dead-lettered ({@code record_missing}).
+     */
     public void rejected(Exchange exchange) {
         GatewayException g = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayException.class);
-        String id = exchange.getProperty(GatewayHeaders.MESSAGE_ID, String.class);
-        store.markFailed(id, AuditEvent.rejected("delivery-failed", "gateway", exchange.getProperty(GatewayHeaders.PARTNER_ID, String.class),
-                id, exchange.getProperty(GatewayHeaders.CASE_ID, String.class), g.errorCode().code(), g.detail()));
+        OutboundMessage m = Flight.outbound(exchange);
+        LOG.warn("message {} to {}: not delivered [{}]: {}", m.messageId(), m.partnerId(), g.errorCode().code(), g.detail());
+        if (g.errorCode() == ErrorCode.RECORD_MISSING) {
+            java.time.Instant now = java.time.Instant.now();
+            attempts.deadLetter(DeadLetterStore.DeadLetter.of(m.queue(), m.messageId(), m.partnerId(), m.caseId(), g.errorCode().code(),
+                    m.deliveryCount(), now, now, g.detail(), now, DeadLetters.headersJson(wireHeaders(m)),
+                    m.sealed() == null ? null : new String(m.sealed(), StandardCharsets.UTF_8)));
+            return;
+        }
+        store.markFailed(m.messageId(), AuditEvent.rejected("delivery-failed", "gateway", m.partnerId(), m.messageId(), m.caseId(),
+                g.errorCode().code(), g.detail()));
     }
 
-    private static String describe(Throwable t) {
+    /** The headers the queued message carried (kept with a dead letter, for its replay). */
+    static Map<String, String> wireHeaders(OutboundMessage m) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put(GatewayHeaders.MESSAGE_ID, m.messageId());
+        h.put(GatewayHeaders.CASE_ID, m.caseId());
+        h.put(GatewayHeaders.PARTNER_ID, m.partnerId());
+        h.put(GatewayHeaders.MESSAGE_TYPE, m.messageType());
+        h.put(GatewayHeaders.DIGEST, m.sealedDigest());
+        h.put(GatewayHeaders.LEGAL_BASIS, m.legalBasis());
+        h.put(GatewayHeaders.PURPOSE, m.purpose());
+        h.values().removeIf(v -> v == null);
+        return h;
+    }
+
+    static String describe(Throwable t) {
         if (t == null) {
             return "unknown failure";
         }
-        String msg = t.getMessage();
-        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        String msg = t instanceof GatewayException g ? g.detail() : t.getMessage();
+        return (t instanceof GatewayException ? "" : t.getClass().getSimpleName() + ": ") + (msg == null ? "" : msg.replace('\n', ' '));
     }
 }

@@ -10,7 +10,7 @@ import org.cmag.error.GatewayException;
 import org.cmag.exchange.ExchangeCodec;
 import org.cmag.exchange.MessageDigests;
 import org.cmag.gateway.KeyRing;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.Partner;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -32,17 +32,16 @@ public final class EncryptMessage implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        OutboundMessage m = Flight.outbound(exchange);
+        Document doc = m.document();
+        Partner partner = m.partner();
         Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
-        X509Certificate recipient = exchange.getProperty(GatewayHeaders.RECIPIENT_CERTIFICATE, X509Certificate.class);
+        X509Certificate recipient = m.recipientCertificate();
         if (recipient == null || !keys.partner(partner.id()).encryptionCertificates().contains(recipient)) {
             throw new GatewayException(ErrorCode.INTERNAL, "No checked encryption certificate of " + partner.id()
                     + " was selected before encryption (select-recipient-certificate)");
         }
         security.encrypt(doc, body, recipient, partner.security());
-        exchange.getMessage().setHeader(GatewayHeaders.DIGEST, MessageDigests.canonicalSha256(doc.getDocumentElement()));
-        exchange.getMessage().setBody(xml.serialize(doc));
-        exchange.removeProperty(GatewayHeaders.DOCUMENT);
+        m.sealed(xml.serialize(doc), MessageDigests.canonicalSha256(doc.getDocumentElement()));
     }
 }

@@ -12,7 +12,6 @@ import org.apache.camel.Message;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.held.ManualRelease;
-import org.cmag.messaging.GatewayHeaders;
 import org.cmag.national.JsonFields;
 import org.cmag.store.HeldStore;
 import org.slf4j.Logger;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeldMessages {
     private static final Logger LOG = LoggerFactory.getLogger(HeldMessages.class);
-    /** Exchange property: the held message id being released (for the dispatcher's failure step). */
+    /** Exchange property: the held message id acted on (for the dispatcher's failure step and the audit of a refusal). */
     public static final String HELD_ID = "GwHeldId";
+
 
     private final ManualRelease release;
     private final JsonFields json = new JsonFields();
@@ -65,10 +65,9 @@ public final class HeldMessages {
     public void reject(Exchange exchange) {
         Message m = exchange.getMessage();
         String id = m.getHeader("id", String.class);
-        m.setHeader(GatewayHeaders.MESSAGE_ID, id); // a refusal is audited against the message
+        exchange.setProperty(HELD_ID, id); // a refusal is audited against the message
         JsonNode body = body(m, Set.of("by", "reason"));
         String by = JsonFields.text(body, "", "by", true, 100);
-        exchange.setProperty(AutomaticReplies.ACTOR, by);
         release.reject(id, by, JsonFields.text(body, "", "reason", true, 1000));
         respond(m, 200, release.json(release.store().require(id), false).toString());
     }
@@ -77,7 +76,7 @@ public final class HeldMessages {
     public void load(Exchange exchange) {
         Message m = exchange.getMessage();
         String id = m.getHeader("id", String.class);
-        m.setHeader(GatewayHeaders.MESSAGE_ID, id); // a refusal is audited against the message
+        exchange.setProperty(HELD_ID, id); // a refusal is audited against the message
         JsonNode body = body(m, Set.of("by", "mode"));
         String by = JsonFields.text(body, "", "by", true, 100);
         String mode = JsonFields.text(body, "", "mode", false, 10);
@@ -114,7 +113,7 @@ public final class HeldMessages {
     /** Stage {@code respond-released}: 200 with the held message (now RELEASED) and the sealed message's digest. */
     public void released(Exchange exchange) {
         Message m = exchange.getMessage();
-        String digest = m.getHeader(GatewayHeaders.DIGEST, String.class);
+        String digest = Flight.outbound(exchange).sealedDigest();
         var out = release.json(release.store().require(exchange.getProperty(HELD_ID, String.class)), false).put("digest", digest);
         respond(m, 200, out.toString());
     }
@@ -124,22 +123,10 @@ public final class HeldMessages {
         HeldStore.Held h = p.held();
         m.removeHeaders("*");
         m.setBody(null);
-        m.setHeader(GatewayHeaders.MESSAGE_ID, h.messageId());
-        m.setHeader(GatewayHeaders.CASE_ID, h.caseId());
-        m.setHeader(GatewayHeaders.PARTNER_ID, h.partnerId());
-        m.setHeader(GatewayHeaders.MESSAGE_TYPE, h.messageType());
-        m.setHeader(GatewayHeaders.REQUEST_TYPE, h.requestType());
-        m.setHeader(GatewayHeaders.LEGAL_BASIS, h.legalBasis());
-        m.setHeader(GatewayHeaders.PURPOSE, h.purpose());
-        exchange.setProperty(GatewayHeaders.PARTNER, p.partner());
-        exchange.setProperty(GatewayHeaders.DOCUMENT, p.document());
-        exchange.setProperty(AutomaticReplies.ACTOR, h.submittedBy());
-        exchange.setProperty(RecordOutbound.FIRST_IN_TRANSACTION, p.claim());
-        exchange.setProperty(RecordOutbound.SUBMISSION_AUDITED, true);
-        exchange.setProperty(RecordOutbound.RELATED_REQUEST, h.relatedRequestId());
-        if (h.postponedUntil() != null) {
-            exchange.setProperty(RecordOutbound.POSTPONED_UNTIL, h.postponedUntil().toString());
-        }
+        Flight.startOutbound(exchange).partner(p.partner())
+                .identify(h.messageId(), h.caseId(), h.messageType(), h.requestType(), h.legalBasis(), h.purpose())
+                .document(p.document()).actor(h.submittedBy()).heldRelease(p.release()).submissionAudited(true)
+                .relatedRequestId(h.relatedRequestId()).postponedUntil(h.postponedUntil());
     }
 
     private JsonNode body(Message m, Set<String> known) {

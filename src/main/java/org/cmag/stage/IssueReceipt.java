@@ -1,54 +1,44 @@
 package org.cmag.stage;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.cmag.exchange.Receipts;
+import org.cmag.flow.InboundMessage;
+import org.cmag.flow.InboundRecorder;
 import org.cmag.gateway.KeyRing;
-import org.cmag.messaging.GatewayHeaders;
 import org.cmag.policy.Partner;
 import org.cmag.policy.PartnerRegistry;
-import org.cmag.store.AuditEvent;
-import org.cmag.store.EvidenceItem;
-import org.cmag.store.InboundStore;
 
 /**
- * Stage {@code issue-receipt}: after the raw message is durably queued, a signed receipt is stored (it is
- * also the first de-duplication record) and returned to the sender.
+ * Stage {@code issue-receipt}: our signed receipt, stored with the raw message as received ({@link InboundRecorder#receive})
+ * before the message is queued and before the receipt leaves; it is also the first de-duplication record. When another
+ * copy of the same message won the race, its receipt is the answer.
  */
 public final class IssueReceipt implements Processor {
     private final Receipts receipts;
-    private final InboundStore store;
+    private final InboundRecorder recorder;
     private final PartnerRegistry registry;
     private final KeyRing keys;
     private final String ownId;
     private final String ownCountry;
-    private final Clock clock;
 
-    public IssueReceipt(Receipts receipts, InboundStore store, PartnerRegistry registry, KeyRing keys, String ownId,
-            String ownCountry, Clock clock) {
+    public IssueReceipt(Receipts receipts, InboundRecorder recorder, PartnerRegistry registry, KeyRing keys, String ownId,
+            String ownCountry) {
         this.receipts = receipts;
-        this.store = store;
+        this.recorder = recorder;
         this.registry = registry;
         this.keys = keys;
         this.ownId = ownId;
         this.ownCountry = ownCountry;
-        this.clock = clock;
     }
 
     @Override
     public void process(Exchange exchange) {
-        Message m = exchange.getMessage();
-        String id = m.getHeader(GatewayHeaders.MESSAGE_ID, String.class);
-        String digest = m.getHeader(GatewayHeaders.DIGEST, String.class);
-        Partner partner = registry.require(m.getHeader(GatewayHeaders.PARTNER_ID, String.class), org.cmag.error.ErrorCode.UNKNOWN_SENDER);
-        String xml = receipts.issue(id, partner.id(), partner.country(), ownId, ownCountry, digest, keys.own(), partner.security());
-        InboundStore.IssuedReceipt stored = store.storeReceipt(new InboundStore.IssuedReceipt(id, partner.id(), digest, xml),
-                clock.instant(), AuditEvent.ok("message-received", partner.id(), partner.id(), id, null,
-                        "queued for processing; signed receipt issued, " + EvidenceItem.RECEIPT_DIGEST_NOTE + EvidenceItem.digest(xml))
-                        .withDigest(digest));
-        m.setBody(stored.receiptXml().getBytes(StandardCharsets.UTF_8));
+        InboundMessage m = Flight.inbound(exchange);
+        Partner partner = registry.require(m.partnerId(), org.cmag.error.ErrorCode.UNKNOWN_SENDER);
+        String xml = receipts.issue(m.messageId(), partner.id(), partner.country(), ownId, ownCountry, m.digest(), keys.own(),
+                partner.security());
+        InboundRecorder.Stored stored = recorder.receive(m, xml);
+        m.receipt(stored.receiptXml()).pending(stored.pending()).generation(stored.generation());
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.cmag.cases.CaseStore;
-import org.cmag.messaging.GatewayHeaders;
 
 /** Response to a national action that only moves the case (nothing is sent): 200 with the case's new state. */
 public final class LocalActionDone {
@@ -16,7 +15,7 @@ public final class LocalActionDone {
 
     public void respond(Exchange exchange) {
         Message m = exchange.getMessage();
-        String caseId = m.getHeader(GatewayHeaders.CASE_ID, String.class);
+        String caseId = Flight.outbound(exchange).caseId();
         String state = cases.find(caseId).map(k -> k.state().name()).orElse("UNKNOWN");
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);

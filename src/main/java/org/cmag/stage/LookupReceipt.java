@@ -1,45 +1,43 @@
 package org.cmag.stage;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.InboundMessage;
+import org.cmag.flow.InboundRecorder;
 import org.cmag.store.AuditEvent;
-import org.cmag.store.InboundStore;
+import org.cmag.store.AuditLog;
 
 /**
- * Stage {@code lookup-receipt}: a retransmission of a message we already hold gets the original receipt
- * back and is not queued again; a different message under a used message id is a conflict.
+ * Stage {@code lookup-receipt}: a retransmission of a message we already hold gets the original receipt back and is not
+ * recorded again (if it still waits for processing, it is queued again: the broker drops the repeat); a different message
+ * under a used message id is a conflict.
  */
 public final class LookupReceipt implements Processor {
-    private final InboundStore store;
+    private final InboundRecorder recorder;
+    private final AuditLog audit;
 
-    public LookupReceipt(InboundStore store) {
-        this.store = store;
+    public LookupReceipt(InboundRecorder recorder, AuditLog audit) {
+        this.recorder = recorder;
+        this.audit = audit;
     }
 
     @Override
     public void process(Exchange exchange) {
-        Message m = exchange.getMessage();
-        String id = m.getHeader(GatewayHeaders.MESSAGE_ID, String.class);
-        String digest = m.getHeader(GatewayHeaders.DIGEST, String.class);
-        Optional<InboundStore.IssuedReceipt> existing = store.findReceipt(id);
+        InboundMessage m = Flight.inbound(exchange);
+        Optional<InboundRecorder.Stored> existing = recorder.lookup(m.messageId());
         if (existing.isEmpty()) {
-            m.setHeader(GatewayHeaders.DUPLICATE, false);
             return;
         }
-        InboundStore.IssuedReceipt r = existing.get();
-        if (!r.receivedDigest().equals(digest)) {
-            throw new GatewayException(ErrorCode.DUPLICATE_CONFLICT, "Message id " + id + " was already received with another content",
+        InboundRecorder.Stored r = existing.get();
+        if (!r.receivedDigest().equals(m.digest())) {
+            throw new GatewayException(ErrorCode.DUPLICATE_CONFLICT, "Message id " + m.messageId() + " was already received with another content",
                     "/ExchangeMessage/Header/MessageID");
         }
-        String partner = m.getHeader(GatewayHeaders.PARTNER_ID, String.class);
-        store.audit(AuditEvent.ok("duplicate-received", partner, partner, id, null, "original receipt returned").withDigest(digest));
-        m.setHeader(GatewayHeaders.DUPLICATE, true);
-        m.setBody(r.receiptXml().getBytes(StandardCharsets.UTF_8));
+        audit.append(AuditEvent.ok("duplicate-received", m.partnerId(), m.partnerId(), m.messageId(), null, "original receipt returned")
+                .withDigest(m.digest()));
+        m.retransmission(true).receipt(r.receiptXml()).pending(r.pending()).generation(r.generation());
     }
 }

@@ -15,7 +15,7 @@ import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.exchange.ExchangeCodec;
 import org.cmag.exchange.v1.ExchangeMessageType;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.Partner;
 import org.cmag.policy.PartnerRegistry;
 import org.cmag.protocol.CaseContext;
@@ -35,9 +35,6 @@ import org.w3c.dom.Node;
  * not a message (WORK_STARTED) only moves the case.
  */
 public final class PrepareCaseMessage implements Processor {
-    /** Exchange property: true when the action was local only (nothing to send). */
-    public static final String LOCAL_ONLY = "GwLocalOnly";
-
     private final ProtocolMessageParser parser = new ProtocolMessageParser();
     private final CaseStore cases;
     private final CaseStateMachine machine;
@@ -88,16 +85,11 @@ public final class PrepareCaseMessage implements Processor {
         if (message instanceof CaseMessage.ConditionsAcceptance a && !a.accepted()) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "To decline the conditions, send a WITHDRAWAL", "/accepted");
         }
-        m.removeHeaders("*");
-        m.setHeader(GatewayHeaders.CASE_ID, caseId);
-        m.setHeader(GatewayHeaders.PARTNER_ID, partner.id());
-        m.setHeader(GatewayHeaders.REQUEST_TYPE, k.requestType());
-        m.setHeader(GatewayHeaders.LEGAL_BASIS, k.legalBasis());
-        m.setHeader(GatewayHeaders.PURPOSE, k.purpose());
-        exchange.setProperty(GatewayHeaders.PARTNER, partner);
+        OutboundMessage out = Flight.outbound(exchange);
+        out.partner(partner).onCase(caseId, k.requestType(), k.legalBasis(), k.purpose());
         if (!message.isMessage()) {
             cases.apply(caseId, message.event(), partner.id(), null, "LOCAL", "national", clock.instant(), null);
-            exchange.setProperty(LOCAL_ONLY, true);
+            out.localOnly(true);
             return;
         }
         ExchangeMessageType built = builder.build(message, context(k, partner));
@@ -113,15 +105,12 @@ public final class PrepareCaseMessage implements Processor {
         for (String res : message.wcoResponses()) {
             add(doc, answer, translator.fromWcoResponse(res.getBytes(StandardCharsets.UTF_8)), unmapped);
         }
-        ApplyAgreement.outcome(exchange, minimisation.minimise(doc, partner, k.requestType(), org.cmag.policy.Purposes.code(k.purpose())));
+        out.policy(minimisation.minimise(doc, partner, k.requestType(), org.cmag.policy.Purposes.code(k.purpose())));
         codec.validate(doc);
-        exchange.setProperty(GatewayHeaders.DOCUMENT, doc);
-        exchange.setProperty(TranslateRequest.UNMAPPED, List.copyOf(unmapped));
+        out.document(doc).unmapped(unmapped).built(built.getHeader().getMessageID(), built.getHeader().getMessageType().value());
         if (message instanceof CaseMessage.PostponementNotice p) {
-            exchange.setProperty(RecordOutbound.POSTPONED_UNTIL, p.postponedUntil().toString());
+            out.postponedUntil(p.postponedUntil());
         }
-        m.setHeader(GatewayHeaders.MESSAGE_ID, built.getHeader().getMessageID());
-        m.setHeader(GatewayHeaders.MESSAGE_TYPE, built.getHeader().getMessageType().value());
     }
 
     /** The case context of a message on {@code k}: its counterpart, legal basis and purpose, in reply to the request. */

@@ -4,12 +4,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.cmag.crypto.SecureXml;
+import org.cmag.flow.InboundMessage;
 import org.cmag.messaging.GatewayHeaders;
-import org.w3c.dom.Element;
 
 /**
- * Stage {@code prepare-national}: the verified, decrypted message for the national queue, with our
- * routing headers and the broker's duplicate-detection id (a repeat after an interrupted delivery is dropped).
+ * Stage {@code prepare-national}: the verified, decrypted message for national systems (the element the signature covers,
+ * serialised), with our routing headers only and the broker's duplicate-detection id: a hand-over made again after an
+ * interruption is dropped by the broker as a repeat, and it carries the same bytes.
  */
 public final class PrepareNationalDelivery implements Processor {
     private final SecureXml xml;
@@ -20,9 +21,20 @@ public final class PrepareNationalDelivery implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Message m = exchange.getMessage();
-        m.setBody(xml.serialize(m.getBody(Element.class)));
-        m.setHeader(GatewayHeaders.ARTEMIS_DUPLICATE_ID, m.getHeader(GatewayHeaders.MESSAGE_ID, String.class));
-        m.removeHeaders("*", "Gw*", GatewayHeaders.ARTEMIS_DUPLICATE_ID);
+        InboundMessage m = Flight.inbound(exchange);
+        m.nationalPayload(xml.serialize(m.verified()));
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setBody(m.nationalPayload());
+        out.setHeader(GatewayHeaders.MESSAGE_ID, m.messageId());
+        out.setHeader(GatewayHeaders.CASE_ID, m.caseId());
+        out.setHeader(GatewayHeaders.PARTNER_ID, m.partnerId());
+        out.setHeader(GatewayHeaders.MESSAGE_TYPE, m.messageType());
+        if (m.requestType() != null) {
+            out.setHeader(GatewayHeaders.REQUEST_TYPE, m.requestType());
+        }
+        out.setHeader(GatewayHeaders.LEGAL_BASIS, m.legalBasis());
+        out.setHeader(GatewayHeaders.PURPOSE, m.purpose());
+        out.setHeader(GatewayHeaders.ARTEMIS_DUPLICATE_ID, m.duplicateId());
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
 import org.cmag.cases.CaseEvent;
 import org.cmag.cases.CaseState;
 import org.cmag.cases.CaseStore;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditEvent;
 import org.cmag.store.EvidenceItem;
@@ -32,12 +32,13 @@ public final class RecordReceipt implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        String id = exchange.getProperty(GatewayHeaders.MESSAGE_ID, String.class);
+        OutboundMessage m = Flight.outbound(exchange);
+        Partner partner = m.partner();
+        String id = m.messageId();
         String receipt = new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8);
-        String caseId = exchange.getProperty(GatewayHeaders.CASE_ID, String.class);
+        String caseId = m.caseId();
         Instant now = clock.instant();
-        boolean request = CaseEvent.ASSISTANCE_REQUEST.name().equals(exchange.getProperty(GatewayHeaders.MESSAGE_TYPE, String.class));
+        boolean request = CaseEvent.ASSISTANCE_REQUEST.name().equals(m.messageType());
         // the audit digest is the receipt's evidence digest (the receipt itself names the digest of what the partner received)
         EvidenceItem evidence = EvidenceItem.of(id, caseId, partner.id(), EvidenceItem.Direction.IN, EvidenceItem.Kind.RECEIPT, receipt, now, null);
         store.recordReceipt(id, receipt, now, partner.channel().name(),

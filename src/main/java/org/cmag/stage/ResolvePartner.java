@@ -4,11 +4,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.cmag.messaging.GatewayHeaders;
-import org.cmag.policy.Partner;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.PartnerRegistry;
 
-/** Stage {@code resolve-partner}: the partner agreement from the registry; an unknown partner is a reject. */
+/** Stage {@code resolve-partner}: the partner the national request names must be in the partner registry. */
 public final class ResolvePartner implements Processor {
     private final PartnerRegistry registry;
 
@@ -18,9 +17,9 @@ public final class ResolvePartner implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class);
-        Partner partner = registry.find(id).orElseThrow(() -> new GatewayException(ErrorCode.UNKNOWN_PARTNER,
-                "Partner administration '" + id + "' is not in the partner registry", "/partner"));
-        exchange.setProperty(GatewayHeaders.PARTNER, partner);
+        OutboundMessage m = Flight.outbound(exchange);
+        String id = m.request().partner();
+        m.partner(registry.find(id).orElseThrow(() -> new GatewayException(ErrorCode.UNKNOWN_PARTNER,
+                "Partner administration '" + id + "' is not in the partner registry", "/partner")));
     }
 }

@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.cmag.crypto.CertificateValidator;
 import org.cmag.gateway.KeyRing;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.Partner;
 
 /**
@@ -23,7 +23,7 @@ public final class SelectRecipientCertificate implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        exchange.setProperty(GatewayHeaders.RECIPIENT_CERTIFICATE, validator.encryptionCertificate(keys.partner(partner.id())));
+        OutboundMessage m = Flight.outbound(exchange);
+        m.recipientCertificate(validator.encryptionCertificate(keys.partner(m.partner().id())));
     }
 }

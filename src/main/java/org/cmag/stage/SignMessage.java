@@ -5,7 +5,7 @@ import org.apache.camel.Processor;
 import org.cmag.crypto.SigningKey;
 import org.cmag.crypto.XmlSecurity;
 import org.cmag.gateway.KeyRing;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.policy.Partner;
 import org.w3c.dom.Document;
 
@@ -26,8 +26,7 @@ public final class SignMessage implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        security.sign(doc, keys.own(), partner.security());
+        OutboundMessage m = Flight.outbound(exchange);
+        security.sign(m.document(), keys.own(), m.partner().security());
     }
 }

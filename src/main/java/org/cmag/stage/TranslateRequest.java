@@ -10,7 +10,7 @@ import org.cmag.exchange.ExchangeCodec;
 import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.exchange.v1.HeaderType;
 import org.cmag.mapping.RequestTranslator;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.national.NationalRequest;
 import org.cmag.policy.Partner;
 import org.cmag.wco.DeclarationTranslator;
@@ -24,9 +24,6 @@ import org.w3c.dom.Element;
  * validated against the exchange schema, and what was not carried kept for the response and audit.
  */
 public final class TranslateRequest implements Processor {
-    /** Exchange property: the list of {@link Unmapped} items of the translation. */
-    public static final String UNMAPPED = "GwUnmapped";
-
     private final RequestTranslator translator;
     private final DeclarationTranslator declarations;
     private final ExchangeCodec codec;
@@ -41,8 +38,9 @@ public final class TranslateRequest implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        NationalRequest request = exchange.getProperty(GatewayHeaders.NATIONAL_REQUEST, NationalRequest.class);
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        OutboundMessage m = Flight.outbound(exchange);
+        NationalRequest request = m.request();
+        Partner partner = m.partner();
         ExchangeMessageType message = translator.translate(request, partner);
         Document doc = codec.toDocument(message, xml.newDocument());
         Element assistance = (Element) doc.getElementsByTagNameNS(ExchangeCodec.NS, "AssistanceRequest").item(0);
@@ -56,16 +54,9 @@ public final class TranslateRequest implements Processor {
         if (!request.declarations().isEmpty() || !request.wcoDeclarations().isEmpty()) {
             codec.validate(doc);
         }
-        exchange.setProperty(GatewayHeaders.DOCUMENT, doc);
-        exchange.setProperty(UNMAPPED, List.copyOf(unmapped));
         HeaderType h = message.getHeader();
-        var out = exchange.getMessage();
-        out.setHeader(GatewayHeaders.MESSAGE_ID, h.getMessageID());
-        out.setHeader(GatewayHeaders.CASE_ID, h.getConversationID());
-        out.setHeader(GatewayHeaders.MESSAGE_TYPE, h.getMessageType().value());
-        out.setHeader(GatewayHeaders.REQUEST_TYPE, request.requestType());
-        out.setHeader(GatewayHeaders.LEGAL_BASIS, Headers.legalBasis(request.legalInstrument(), request.legalArticle()));
-        out.setHeader(GatewayHeaders.PURPOSE, request.headerPurpose());
+        m.document(doc).unmapped(unmapped).identify(h.getMessageID(), h.getConversationID(), h.getMessageType().value(), request.requestType(),
+                Headers.legalBasis(request.legalInstrument(), request.legalArticle()), request.headerPurpose());
     }
 
     private static void add(Document doc, Element assistance, DeclarationTranslator.Translation t, List<Unmapped> unmapped) {

@@ -4,16 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.exchange.ExchangeCodec;
 import org.cmag.exchange.v1.ExchangeMessageType;
 import org.cmag.exchange.v1.HeaderType;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.InboundMessage;
 import org.cmag.policy.Partner;
-import org.w3c.dom.Element;
 
 /**
  * Stage {@code validate}: the verified element against the exchange schema, then the verified header
@@ -21,9 +19,6 @@ import org.w3c.dom.Element;
  * message id, and fresh (created within the window, not expired).
  */
 public final class ValidateMessage implements Processor {
-    /** Exchange property holding the unmarshalled, verified message. */
-    public static final String MESSAGE = "GwExchangeMessage";
-
     private final ExchangeCodec codec;
     private final String ownId;
     private final Clock clock;
@@ -40,10 +35,10 @@ public final class ValidateMessage implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Message m = exchange.getMessage();
-        ExchangeMessageType message = codec.readMessage(m.getBody(Element.class));
+        InboundMessage m = Flight.inbound(exchange);
+        ExchangeMessageType message = codec.readMessage(m.verified());
         HeaderType h = message.getHeader();
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        Partner partner = m.partner();
         if (!partner.id().equals(h.getSender().getAuthorityID())) {
             throw new GatewayException(ErrorCode.SENDER_MISMATCH, "Signed header names sender " + h.getSender().getAuthorityID()
                     + " but the message was signed by " + partner.id(), "/ExchangeMessage/Header/Sender/AuthorityID");
@@ -52,7 +47,7 @@ public final class ValidateMessage implements Processor {
             throw new GatewayException(ErrorCode.WRONG_RECEIVER, "Signed header names receiver " + h.getReceiver().getAuthorityID(),
                     "/ExchangeMessage/Header/Receiver/AuthorityID");
         }
-        if (!h.getMessageID().equals(m.getHeader(GatewayHeaders.MESSAGE_ID, String.class))) {
+        if (!h.getMessageID().equals(m.messageId())) {
             throw new GatewayException(ErrorCode.HEADER_INVALID, "Signed MessageID differs from the one the receipt was issued for",
                     "/ExchangeMessage/Header/MessageID");
         }
@@ -70,13 +65,8 @@ public final class ValidateMessage implements Processor {
             throw new GatewayException(ErrorCode.HEADER_INVALID, "Header MessageType " + h.getMessageType().value()
                     + " does not match the body " + inBody, "/ExchangeMessage/Header/MessageType");
         }
-        exchange.setProperty(MESSAGE, message);
-        m.setHeader(GatewayHeaders.CASE_ID, h.getConversationID());
-        m.setHeader(GatewayHeaders.MESSAGE_TYPE, h.getMessageType().value());
-        if (message.getBody().getAssistanceRequest() != null) {
-            m.setHeader(GatewayHeaders.REQUEST_TYPE, message.getBody().getAssistanceRequest().getRequestType().value());
-        }
-        m.setHeader(GatewayHeaders.LEGAL_BASIS, Headers.legalBasis(h.getLegalBasis().getInstrument(), h.getLegalBasis().getArticle()));
-        m.setHeader(GatewayHeaders.PURPOSE, String.join("; ", h.getPurpose()));
+        m.validated(message, h.getConversationID(), h.getMessageType().value(),
+                message.getBody().getAssistanceRequest() == null ? null : message.getBody().getAssistanceRequest().getRequestType().value(),
+                Headers.legalBasis(h.getLegalBasis().getInstrument(), h.getLegalBasis().getArticle()), String.join("; ", h.getPurpose()));
     }
 }

@@ -4,11 +4,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
-import org.cmag.messaging.GatewayHeaders;
-import org.cmag.national.NationalRequest;
 import org.cmag.national.NationalRequestParser;
 
-/** Stage {@code validate}: the national JSON submission, checked field by field. */
+/**
+ * Stage {@code validate-submission}: content type, size limit, then the national JSON against the request schema
+ * (each problem names the JSON pointer of the field).
+ */
 public final class ValidateNationalRequest implements Processor {
     private final NationalRequestParser parser;
     private final int maxBytes;
@@ -31,8 +32,6 @@ public final class ValidateNationalRequest implements Processor {
         if (body.length > maxBytes) {
             throw new GatewayException(ErrorCode.MESSAGE_TOO_LARGE, "The submission has " + body.length + " bytes; the limit is " + maxBytes);
         }
-        NationalRequest request = parser.parse(body);
-        exchange.setProperty(GatewayHeaders.NATIONAL_REQUEST, request);
-        exchange.getMessage().setHeader(GatewayHeaders.PARTNER_ID, request.partner());
+        Flight.outbound(exchange).request(parser.parse(body));
     }
 }

@@ -4,11 +4,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.cmag.crypto.CertificateValidator;
 import org.cmag.exchange.Receipts;
+import org.cmag.flow.OutboundMessage;
 import org.cmag.gateway.KeyRing;
-import org.cmag.messaging.GatewayHeaders;
-import org.cmag.policy.Partner;
 
-/** Stage {@code verify-receipt}: the partner's signed receipt must verify and name our message and digest. */
+/**
+ * Stage {@code verify-receipt}: the partner's signed receipt must verify with the partner's registered certificate and
+ * name exactly our message id and the digest of what we sent.
+ */
 public final class VerifyReceipt implements Processor {
     private final Receipts receipts;
     private final KeyRing keys;
@@ -22,10 +24,9 @@ public final class VerifyReceipt implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
+        OutboundMessage m = Flight.outbound(exchange);
         byte[] receipt = exchange.getMessage().getBody(byte[].class);
-        receipts.verify(receipt, validator.signers(keys.partner(partner.id())), partner.security(),
-                exchange.getProperty(GatewayHeaders.MESSAGE_ID, String.class), exchange.getProperty(GatewayHeaders.DIGEST, String.class));
+        receipts.verify(receipt, validator.signers(keys.partner(m.partnerId())), m.partner().security(), m.messageId(), m.sealedDigest());
         exchange.getMessage().setBody(receipt);
     }
 }

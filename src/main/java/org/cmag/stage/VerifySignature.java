@@ -5,7 +5,7 @@ import org.apache.camel.Processor;
 import org.cmag.crypto.CertificateValidator;
 import org.cmag.crypto.XmlSecurity;
 import org.cmag.gateway.KeyRing;
-import org.cmag.messaging.GatewayHeaders;
+import org.cmag.flow.InboundMessage;
 import org.cmag.policy.Partner;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -28,9 +28,8 @@ public final class VerifySignature implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Partner partner = exchange.getProperty(GatewayHeaders.PARTNER, Partner.class);
-        Document doc = exchange.getProperty(GatewayHeaders.DOCUMENT, Document.class);
-        Element verified = security.verify(doc, validator.signers(keys.partner(partner.id())), partner.security());
-        exchange.getMessage().setBody(verified);
+        InboundMessage m = Flight.inbound(exchange);
+        Partner partner = m.partner();
+        m.verified(security.verify(m.document(), validator.signers(keys.partner(partner.id())), partner.security()));
     }
 }

@@ -67,28 +67,33 @@ public final class HeldStore {
     /** Stores a held message with its audit events in one transaction. */
     public void hold(Held h, AuditEvent... events) {
         database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO held_message (message_id, case_id, partner_id, message_type,"
-                    + " request_type, legal_basis, purpose, related_request_id, postponed_until, submitted_by, findings, message_xml, status,"
-                    + " held_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'HELD',?)")) {
-                int i = 1;
-                ps.setString(i++, h.messageId());
-                ps.setString(i++, h.caseId());
-                ps.setString(i++, h.partnerId());
-                ps.setString(i++, h.messageType());
-                ps.setString(i++, h.requestType());
-                ps.setString(i++, h.legalBasis());
-                ps.setString(i++, h.purpose());
-                ps.setString(i++, h.relatedRequestId());
-                ps.setObject(i++, h.postponedUntil());
-                ps.setString(i++, h.submittedBy());
-                ps.setString(i++, findingsJson(h.findings()));
-                ps.setString(i++, h.messageXml());
-                ps.setTimestamp(i++, Timestamp.from(h.heldAt()));
-                ps.executeUpdate();
-            }
+            insert(c, h);
             audit.append(c, events);
             return null;
         });
+    }
+
+    /** Inserts a held message inside the caller's transaction (which audits it). */
+    public static void insert(java.sql.Connection c, Held h) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO held_message (message_id, case_id, partner_id, message_type,"
+                + " request_type, legal_basis, purpose, related_request_id, postponed_until, submitted_by, findings, message_xml, status,"
+                + " held_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'HELD',?)")) {
+            int i = 1;
+            ps.setString(i++, h.messageId());
+            ps.setString(i++, h.caseId());
+            ps.setString(i++, h.partnerId());
+            ps.setString(i++, h.messageType());
+            ps.setString(i++, h.requestType());
+            ps.setString(i++, h.legalBasis());
+            ps.setString(i++, h.purpose());
+            ps.setString(i++, h.relatedRequestId());
+            ps.setObject(i++, h.postponedUntil());
+            ps.setString(i++, h.submittedBy());
+            ps.setString(i++, findingsJson(h.findings()));
+            ps.setString(i++, h.messageXml());
+            ps.setTimestamp(i++, Timestamp.from(h.heldAt()));
+            ps.executeUpdate();
+        }
     }
 
     /**

@@ -46,27 +46,59 @@ public final class OutboundStore {
     public void recordSealed(Outbound m, Database.SqlWork<?> first, Database.SqlWork<?> alsoInTransaction, AuditEvent... events) {
         database.inTransaction(c -> {
             first.run(c);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbound_message (message_id, case_id, partner_id,"
-                    + " message_type, request_type, legal_basis, purpose, status, sealed_digest, sealed_xml, created_at, channel,"
-                    + " retention_until) VALUES (?,?,?,?,?,?,?,'QUEUED',?,?,?,?,?)")) {
-                int i = 1;
-                ps.setString(i++, m.messageId());
-                ps.setString(i++, m.caseId());
-                ps.setString(i++, m.partnerId());
-                ps.setString(i++, m.messageType());
-                ps.setString(i++, m.requestType());
-                ps.setString(i++, m.legalBasis());
-                ps.setString(i++, m.purpose());
-                ps.setString(i++, m.sealedDigest());
-                ps.setString(i++, m.sealedXml());
-                ps.setTimestamp(i++, Timestamp.from(m.createdAt()));
-                ps.setString(i++, m.channel());
-                ps.setDate(i++, m.retentionUntil() == null ? null : java.sql.Date.valueOf(m.retentionUntil()));
-                ps.executeUpdate();
-            }
+            insert(c, m, null);
             audit.append(c, events);
             alsoInTransaction.run(c);
             return null;
+        });
+    }
+
+    /** Inserts a sealed message inside the caller's transaction: QUEUED, due now (recovery re-queues it when overdue). */
+    public static void insert(java.sql.Connection c, Outbound m, String idempotencyKey) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbound_message (message_id, case_id, partner_id,"
+                + " message_type, request_type, legal_basis, purpose, status, sealed_digest, sealed_xml, created_at, channel,"
+                + " retention_until, due_at, idempotency_key) VALUES (?,?,?,?,?,?,?,'QUEUED',?,?,?,?,?,?,?)")) {
+            int i = 1;
+            ps.setString(i++, m.messageId());
+            ps.setString(i++, m.caseId());
+            ps.setString(i++, m.partnerId());
+            ps.setString(i++, m.messageType());
+            ps.setString(i++, m.requestType());
+            ps.setString(i++, m.legalBasis());
+            ps.setString(i++, m.purpose());
+            ps.setString(i++, m.sealedDigest());
+            ps.setString(i++, m.sealedXml());
+            ps.setTimestamp(i++, Timestamp.from(m.createdAt()));
+            ps.setString(i++, m.channel());
+            ps.setDate(i++, m.retentionUntil() == null ? null : java.sql.Date.valueOf(m.retentionUntil()));
+            ps.setTimestamp(i++, Timestamp.from(m.createdAt()));
+            ps.setString(i, idempotencyKey);
+            ps.executeUpdate();
+        }
+    }
+
+    private static final java.util.regex.Pattern RETENTION = java.util.regex.Pattern.compile(
+            "<(?:[A-Za-z0-9_.-]+:)?RetentionUntil>(\\d{4}-\\d{2}-\\d{2})");
+
+    /** The RetentionUntil of the signed (never encrypted) header of a sealed message; the purge removes the payload after it. */
+    public static java.time.LocalDate retentionUntil(String sealed) {
+        int header = sealed.indexOf("Header");
+        int body = sealed.indexOf("Body>");
+        java.util.regex.Matcher m = RETENTION.matcher(sealed);
+        return header >= 0 && m.find(header) && (body < 0 || m.start() < body) ? java.time.LocalDate.parse(m.group(1)) : null;
+    }
+
+    /** What delivery needs to know of a queued message: its status and replay generation (empty: no such row). */
+    public record Pending(String status, int generation) {}
+
+    public Optional<Pending> pending(String messageId) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, generation FROM outbound_message WHERE message_id = ?")) {
+                ps.setString(1, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Pending(rs.getString(1), rs.getInt(2))) : Optional.<Pending>empty();
+                }
+            }
         });
     }
 

@@ -156,21 +156,29 @@ public final class ReceivedDataRegister {
     public Optional<Consent> consentDecided(String requestMessageId, String fromPartner, String decision, String decisionMessageId,
             Instant at, AuditEvent matched, AuditEvent unmatched) {
         return database.inTransaction(c -> {
-            int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE transfer_consent SET status = ?, decision_message_id = ?, decided_at = ?"
-                    + " WHERE consent_id = ? AND supplier_id = ? AND kind = '" + EXCHANGE + "'"
-                    + " AND (status = '" + REQUESTED + "' OR decision_message_id = ?)")) {
-                ps.setString(1, decision);
-                ps.setString(2, decisionMessageId);
-                ps.setTimestamp(3, Timestamp.from(at));
-                ps.setString(4, requestMessageId);
-                ps.setString(5, fromPartner);
-                ps.setString(6, decisionMessageId); // the same decision delivered again after an interruption
-                n = ps.executeUpdate();
-            }
-            audit.append(c, n == 1 ? matched : unmatched);
-            return n == 1 ? findConsent(c, requestMessageId) : Optional.<Consent>empty();
+            boolean n = consentDecided(c, requestMessageId, fromPartner, decision, decisionMessageId, at);
+            audit.append(c, n ? matched : unmatched);
+            return n ? findConsent(c, requestMessageId) : Optional.<Consent>empty();
         });
+    }
+
+    /**
+     * Inside the caller's transaction (which audits it): records a partner's decision on one of our open requests; the same
+     * decision message again (processing redone) matches again. Returns whether it matched an open request of ours.
+     */
+    public boolean consentDecided(Connection c, String requestMessageId, String fromPartner, String decision, String decisionMessageId,
+            Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE transfer_consent SET status = ?, decision_message_id = ?, decided_at = ?"
+                + " WHERE consent_id = ? AND supplier_id = ? AND kind = '" + EXCHANGE + "'"
+                + " AND (status = '" + REQUESTED + "' OR decision_message_id = ?)")) {
+            ps.setString(1, decision);
+            ps.setString(2, decisionMessageId);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setString(4, requestMessageId);
+            ps.setString(5, fromPartner);
+            ps.setString(6, decisionMessageId); // the same decision delivered again after an interruption
+            return ps.executeUpdate() == 1;
+        }
     }
 
     /** Records a written consent a legal officer obtained outside the gateway, with its audit event. */

@@ -18,11 +18,20 @@ public record ChainProblem(long seq, Kind kind, String message) {
         MISSING,
         /** Records are not in sequence order. */
         OUT_OF_ORDER,
-        /** Records after the last one present were removed (found via the head or a checkpoint). */
+        /**
+         * Records after the last one present were removed or lost (found via the head, a checkpoint or the anchor), or
+         * the database holds no checkpoint at or after the anchor's record (its newest checkpoints were removed).
+         */
         TRUNCATED,
-        /** A checkpoint's signature does not verify, or its certificate is not the gateway's. */
+        /**
+         * A checkpoint's or the anchor's signature does not verify, or its certificate is not the gateway's, or the
+         * anchor file is not a signed checkpoint.
+         */
         BAD_CHECKPOINT,
-        /** A checkpoint names a head the chain does not have (the chain was replaced or rewritten). */
+        /**
+         * A checkpoint or the anchor names a head the chain does not have (the chain was replaced or rewritten, or records
+         * were lost and their sequence numbers reused).
+         */
         CHECKPOINT_MISMATCH
     }
 }

@@ -9,14 +9,16 @@ import org.cmag.store.AuditLog;
 import org.cmag.store.AuditRecord;
 
 /**
- * Verifies the whole audit chain and its signed checkpoints, naming the first problem. Reads the checkpoints, then the
- * head (no lock), then the records up to that head in chunks, so writers are never held up and a checkpoint written
- * meanwhile cannot name a head beyond the one read. Checks, in this order: every checkpoint is signed by a trusted
- * certificate for this gateway (and its time-stamp token, if any, is over its signature) - else
- * {@link ChainProblem.Kind#BAD_CHECKPOINT}; every record from 1 to the head is present, links to its predecessor and
- * hashes to its stored hash ({@link AuditChain#check}); the record at each checkpoint's head has exactly the signed
- * hash - else {@link ChainProblem.Kind#CHECKPOINT_MISMATCH}, or {@link ChainProblem.Kind#TRUNCATED} when the chain now
- * ends before it; the last record is the head.
+ * Verifies the whole audit chain, its signed checkpoints and its anchor, naming the first problem. Reads the anchor
+ * file (written after its checkpoint is committed), then the checkpoints, then the head (no lock), then the records up
+ * to that head in chunks, so writers are never held up and a checkpoint or anchor written meanwhile cannot name a head
+ * beyond the one read. Checks, in this order: every checkpoint, and the anchor, is signed by a trusted certificate for
+ * this gateway (and its time-stamp token, if any, is over its signature) - else {@link ChainProblem.Kind#BAD_CHECKPOINT},
+ * as is an anchor file that is not a checkpoint; every record from 1 to the head is present, links to its predecessor
+ * and hashes to its stored hash ({@link AuditChain#check}); the record at each checkpoint's and the anchor's head has
+ * exactly the signed hash - else {@link ChainProblem.Kind#CHECKPOINT_MISMATCH} (for the anchor: records lost and their
+ * sequence numbers reused), or {@link ChainProblem.Kind#TRUNCATED} when the chain now ends before it; the last record is
+ * the head; the database holds a checkpoint at or after the anchor's record - else {@link ChainProblem.Kind#TRUNCATED}.
  */
 public final class ChainVerifier {
     private static final int CHUNK = 2000;
@@ -28,8 +30,12 @@ public final class ChainVerifier {
     /** Whose checkpoints count: signed for {@code gatewayId} by a certificate {@code certificates} accepts. */
     public record Trust(String gatewayId, CheckpointTrust certificates) {}
 
-    /** The outcome: what was checked, and the first problem if any. */
-    public record Report(long records, int checkpoints, AuditLog.Head head, Optional<ChainProblem> problem) {
+    /**
+     * The outcome: what was checked, and the first problem if any.
+     *
+     * @param anchor the anchor checked (empty when there is no anchor file, or it is not a checkpoint: then that is the problem)
+     */
+    public record Report(long records, int checkpoints, AuditLog.Head head, Optional<Checkpoint> anchor, Optional<ChainProblem> problem) {
         public boolean intact() {
             return problem.isEmpty();
         }
@@ -49,14 +55,34 @@ public final class ChainVerifier {
     }
 
     public Report verify() {
+        // the anchor first: everything it names was committed before the checkpoints and the head are read
+        Optional<AuditAnchor> anchorFile = checkpoints == null ? Optional.empty() : checkpoints.anchor();
+        Checkpoint anchor = null;
+        ChainProblem unreadableAnchor = null;
+        if (anchorFile.isPresent()) {
+            try {
+                anchor = anchorFile.get().read().orElse(null);
+            } catch (AuditAnchor.Unreadable e) {
+                unreadableAnchor = AuditAnchor.unreadable(e);
+            }
+        }
         List<Checkpoint> signed = checkpoints == null ? List.of() : checkpoints.all();
         AuditLog.Head head = log.head();
-        Scan scan = new Scan(head, signed.size());
+        Scan scan = new Scan(head, signed.size(), anchor);
+        if (unreadableAnchor != null) {
+            return scan.fail(unreadableAnchor);
+        }
         for (Checkpoint c : signed) {
-            Optional<String> bad = signatureProblem(c);
+            Optional<String> bad = signatureProblem(c, trust);
             if (bad.isPresent()) {
                 return scan.fail(new ChainProblem(c.headSeq(), ChainProblem.Kind.BAD_CHECKPOINT,
                         describe(c) + " is not valid: " + bad.get()));
+            }
+        }
+        if (anchor != null) {
+            Optional<String> bad = signatureProblem(anchor, trust);
+            if (bad.isPresent()) {
+                return scan.fail(anchorFile.get().invalid(anchor, bad.get()));
             }
         }
         Map<Long, List<Checkpoint>> bySeq = new HashMap<>();
@@ -77,6 +103,9 @@ public final class ChainVerifier {
                                 + AuditChain.abbreviate(r.hash()) + "): the chain was rewritten or replaced"));
                     }
                 }
+                if (anchor != null && anchor.headSeq() == r.seq() && !anchor.headHash().equals(r.hash())) {
+                    return scan.fail(anchorFile.get().mismatch(anchor, r));
+                }
             }
             if (problem.isPresent()) {
                 return scan.fail(problem.get());
@@ -93,6 +122,9 @@ public final class ChainVerifier {
                         + " were removed: " + describe(c) + " says the chain reached record " + c.headSeq()));
             }
         }
+        if (anchor != null && anchor.headSeq() > lastSeq) {
+            return scan.fail(anchorFile.get().behind(anchor, lastSeq, head.seq()));
+        }
         if (lastSeq != head.seq()) {
             return scan.fail(new ChainProblem(lastSeq + 1, ChainProblem.Kind.TRUNCATED, "the chain head (record " + head.seq()
                     + ") is past the last record " + lastSeq + ": records were removed from the tail"));
@@ -102,10 +134,17 @@ public final class ChainVerifier {
                     + head.seq() + " (head hash " + AuditChain.abbreviate(head.hash()) + ", record " + AuditChain.abbreviate(lastHash)
                     + "): the head or the chain was rewritten"));
         }
+        if (anchor != null) {
+            long anchorSeq = anchor.headSeq();
+            if (signed.stream().noneMatch(c -> c.headSeq() >= anchorSeq)) {
+                return scan.fail(anchorFile.get().noCheckpoint(anchor));
+            }
+        }
         return scan.ok();
     }
 
-    private Optional<String> signatureProblem(Checkpoint c) {
+    /** Why {@code c} is not a checkpoint signed for {@code trust}'s gateway by a certificate it accepts, or empty. */
+    static Optional<String> signatureProblem(Checkpoint c, Trust trust) {
         if (c.certificate() == null) {
             return Optional.of("its stored certificate does not parse");
         }
@@ -130,19 +169,21 @@ public final class ChainVerifier {
     private static final class Scan {
         private final AuditLog.Head head;
         private final int checkpoints;
+        private final Optional<Checkpoint> anchor;
         private long records;
 
-        Scan(AuditLog.Head head, int checkpoints) {
+        Scan(AuditLog.Head head, int checkpoints, Checkpoint anchor) {
             this.head = head;
             this.checkpoints = checkpoints;
+            this.anchor = Optional.ofNullable(anchor);
         }
 
         Report fail(ChainProblem problem) {
-            return new Report(records, checkpoints, head, Optional.of(problem));
+            return new Report(records, checkpoints, head, anchor, Optional.of(problem));
         }
 
         Report ok() {
-            return new Report(records, checkpoints, head, Optional.empty());
+            return new Report(records, checkpoints, head, anchor, Optional.empty());
         }
     }
 }

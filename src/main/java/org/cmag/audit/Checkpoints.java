@@ -1,6 +1,7 @@
 package org.cmag.audit;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -28,7 +29,9 @@ import org.cmag.store.Database;
  * it) and, when a time-stamp authority is configured, adds its RFC 3161 token. An unreachable or misbehaving TSA does
  * not stop the checkpoint: it is written without a token and the failure is audited ({@code audit-checkpoint-timestamp},
  * FAILED, {@code timestamp_unavailable}). Successful checkpoints are not audit records themselves (that would move the
- * head they sign); the table is their record.
+ * head they sign); the table is their record. After each checkpoint is committed it also becomes the {@link AuditAnchor}
+ * (a file outside the database) when the chain still holds the anchored record; an anchor that cannot be written is
+ * logged and tried again at the next call, an anchor the chain no longer reaches is kept and logged as an error.
  */
 public final class Checkpoints {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoints.class);
@@ -39,30 +42,54 @@ public final class Checkpoints {
     private final Function<Instant, SigningKey> signer;
     private final TimeStamper timeStamper;
     private final Clock clock;
+    private final AuditAnchor anchor;
+    /** A committed checkpoint whose anchor write failed (tried again by the next {@link #write()}), or null. */
+    private Checkpoint unanchored;
+    /** Why the anchor was last kept rather than advanced (logged once as an error), or null. */
+    private String anchorKept;
 
     /**
      * @param signer the gateway's signing key valid at an instant ({@code OwnKeys::signer})
      * @param timeStamper the configured time-stamp authority, or null for none
+     * @param anchor where each new checkpoint is anchored outside the database, or null for none (tests of the database
+     *     checkpoints alone; the gateway always has one, {@code gateway.audit.anchor-file})
      */
     public Checkpoints(Database database, AuditLog audit, String gatewayId, Function<Instant, SigningKey> signer,
-            TimeStamper timeStamper, Clock clock) {
+            TimeStamper timeStamper, Clock clock, AuditAnchor anchor) {
         this.database = database;
         this.audit = audit;
         this.gatewayId = gatewayId;
         this.signer = signer;
         this.timeStamper = timeStamper;
         this.clock = clock;
+        this.anchor = anchor;
     }
 
-    /** Checkpoints only read for verification (no key, no writes). */
+    /** Checkpoints only read for verification (no key, no writes), without an anchor. */
     public static Checkpoints reader(Database database) {
-        return new Checkpoints(database, null, null, null, null, null);
+        return reader(database, null);
     }
 
-    /** Signs and stores the current head; nothing when the log is empty or the head is the latest checkpoint's. */
-    public Optional<Checkpoint> write() {
+    /** Checkpoints only read for verification (no key, no writes), with the anchor to check them against (or null). */
+    public static Checkpoints reader(Database database, AuditAnchor anchor) {
+        return new Checkpoints(database, null, null, null, null, null, anchor);
+    }
+
+    /** The anchor outside the database, if this gateway (or reader) has one. */
+    public Optional<AuditAnchor> anchor() {
+        return Optional.ofNullable(anchor);
+    }
+
+    /**
+     * Signs and stores the current head, then anchors it; nothing when the log is empty or the head is the latest
+     * checkpoint's (except a retry of an anchor write that failed).
+     */
+    public synchronized Optional<Checkpoint> write() {
         AuditLog.Head head = audit.head();
         if (head.seq() == 0 || latest().map(c -> c.headSeq() == head.seq()).orElse(false)) {
+            if (unanchored != null) {
+                anchor(unanchored);
+            }
             return Optional.empty();
         }
         Instant now = clock.instant();
@@ -77,12 +104,34 @@ public final class Checkpoints {
             }
         }
         insert(checkpoint);
+        anchor(checkpoint);
         if (timeStampFailure != null) {
             LOG.warn("Audit checkpoint of record {} written without a time-stamp: {}", head.seq(), timeStampFailure.detail());
             audit.append(new AuditEvent("audit-checkpoint-timestamp", AuditEvent.FAILED, "gateway", null, null, null, null, null, null,
                     timeStampFailure.errorCode().code(), "checkpoint of record " + head.seq() + " has no time-stamp: " + timeStampFailure.detail()));
         }
         return Optional.of(checkpoint);
+    }
+
+    private void anchor(Checkpoint c) {
+        if (anchor == null) {
+            return;
+        }
+        try {
+            Optional<String> kept = anchor.advance(c, audit);
+            unanchored = null;
+            if (kept.isEmpty()) {
+                anchorKept = null;
+            } else if (!kept.get().equals(anchorKept)) {
+                anchorKept = kept.get();
+                LOG.error("Audit anchor kept, not moved to the checkpoint of record {}: {}. It stays as evidence until an operator has"
+                        + " investigated (audit verify names the problem).", c.headSeq(), kept.get());
+            }
+        } catch (IOException | RuntimeException e) {
+            unanchored = c;
+            LOG.error("Audit checkpoint of record {} committed but not written to the anchor file {} (tried again at the next checkpoint): {}",
+                    c.headSeq(), anchor.file(), e.toString());
+        }
     }
 
     /** Timer-route entry point: {@link #write()}, its outcome only logged. */
@@ -110,6 +159,15 @@ public final class Checkpoints {
     /** Every checkpoint, oldest first. */
     public List<Checkpoint> all() {
         return query("SELECT * FROM audit_checkpoint ORDER BY id");
+    }
+
+    /** The highest head sequence any checkpoint names (0 when there is none). */
+    public long highestSeq() {
+        return database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(head_seq) FROM audit_checkpoint"); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
     }
 
     /** The newest checkpoint, if any. */

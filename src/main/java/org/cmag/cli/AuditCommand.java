@@ -1,11 +1,13 @@
 package org.cmag.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import org.cmag.audit.AuditAnchor;
 import org.cmag.audit.ChainProblem;
 import org.cmag.audit.ChainVerifier;
 import org.cmag.audit.Checkpoint;
@@ -26,14 +28,18 @@ final class AuditCommand {
     static final String VERIFIED = "audit-verified";
 
     static final String HELP = """
-            Usage: java -jar target/cmag.jar audit verify [--trust-anchor PEM] [--by NAME] [--config DIR --set KEY=VALUE]
+            Usage: java -jar target/cmag.jar audit verify [--trust-anchor PEM] [--anchor FILE] [--by NAME] [--config DIR --set KEY=VALUE]
 
             verify  recomputes every record of the audit chain from record 1 to the head (content hash, link to its
-                    predecessor, no gaps) and checks every signed checkpoint of the chain head (signature, certificate,
-                    time-stamp token, and that the chain still holds the record it signed). Prints what was checked and,
-                    on a problem, the first bad record and what is wrong with it.
+                    predecessor, no gaps), checks every signed checkpoint of the chain head (signature, certificate,
+                    time-stamp token, and that the chain still holds the record it signed), and checks the chain against
+                    its anchor, the newest checkpoint kept outside the database (signed like the others; the chain must
+                    reach it, hold the record it signed, and the database a checkpoint at or after it). Prints what was
+                    checked and, on a problem, the first bad record and what is wrong with it.
               --trust-anchor PEM   accept checkpoints whose certificate chains to this CA certificate (offline use);
                                    default: exactly the gateway's own signing certificates from its key store
+              --anchor FILE        the anchor file to check against (e.g. a copy kept elsewhere); default: the
+                                   configured gateway.audit.anchor-file when it exists (none there is not an error)
             The run itself is audited (audit-verified, by --by or the operator, with the result).
             Exit code 0 when the chain is intact, 1 on any problem (error audit_chain_invalid), 2 on bad usage.
             Uses the database the gateway's configuration names (same --config/--set as start); an embedded H2 database
@@ -64,7 +70,7 @@ final class AuditCommand {
     }
 
     private int verify(String[] argv) {
-        Args args = new Args(argv, 0, Set.of("--config", "--set", "--trust-anchor", "--by"), Set.of());
+        Args args = new Args(argv, 0, Set.of("--config", "--set", "--trust-anchor", "--anchor", "--by"), Set.of());
         if (args.help()) {
             out.print(HELP);
             return 0;
@@ -77,9 +83,13 @@ final class AuditCommand {
                 ? CheckpointTrust.anchor(KeyStores.readPem(Path.of(args.get("--trust-anchor", ""))))
                 : CheckpointTrust.ownCertificates(KeyStores.loadOwn(config.getPath("gateway.pki.dir").resolve(config.gatewayId() + ".p12"),
                         config.get("gateway.pki.store-password").toCharArray()).signingKeys().stream().map(SigningKey::certificate).toList());
+        Path anchorFile = args.has("--anchor") ? Path.of(args.get("--anchor", "")) : config.auditAnchorFile();
+        if (args.has("--anchor") && !Files.exists(anchorFile)) {
+            throw new Args.UsageException("--anchor " + anchorFile + ": no such file");
+        }
         try (Database db = Gateway.openDatabase(config, 2)) {
             AuditLog log = new AuditLog(db, Clock.systemUTC());
-            Checkpoints checkpoints = Checkpoints.reader(db);
+            Checkpoints checkpoints = Checkpoints.reader(db, new AuditAnchor(anchorFile));
             ChainVerifier.Report report = new ChainVerifier(log, checkpoints, new ChainVerifier.Trust(config.gatewayId(), trust)).verify();
             Optional<Checkpoint> latest = checkpoints.latest();
             out.println("audit chain of gateway " + config.gatewayId());
@@ -87,9 +97,13 @@ final class AuditCommand {
             out.printf("records checked      %d%n", report.records());
             out.printf("checkpoints checked  %d%s%n", report.checkpoints(), latest.map(c -> " (latest: record " + c.headSeq() + " signed at "
                     + c.createdAt() + (c.timeStampToken() == null ? "" : ", time-stamped") + ")").orElse(""));
+            String anchor = report.anchor().map(a -> "record " + a.headSeq() + " signed at " + a.createdAt() + " (" + anchorFile + ")")
+                    .orElse(Files.exists(anchorFile) && !report.intact() ? "not a valid checkpoint (" + anchorFile + ")" : "none (no file " + anchorFile + ")");
+            out.println("anchor checked       " + anchor);
             // reading the log is itself on the log: who verified, what was checked, the result
             String by = args.get("--by", System.getProperty("user.name", "operator"));
             String checked = report.records() + " records, " + report.checkpoints() + " checkpoints, head " + report.head().seq()
+                    + report.anchor().map(a -> ", anchor at record " + a.headSeq()).orElse(", no anchor")
                     + (args.has("--trust-anchor") ? ", checkpoints against a trust anchor" : "");
             if (report.intact()) {
                 out.println("result               INTACT");

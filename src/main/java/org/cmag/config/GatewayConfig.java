@@ -194,6 +194,23 @@ public final class GatewayConfig {
         return positiveDuration("gateway.recovery.grace-seconds", java.time.temporal.ChronoUnit.SECONDS);
     }
 
+    /**
+     * The audit anchor file ({@code gateway.audit.anchor-file}): the newest signed checkpoint, kept outside the database.
+     * Required; there is no way to switch it off.
+     */
+    public Path auditAnchorFile() {
+        String v = asMap().getOrDefault("gateway.audit.anchor-file", "");
+        if (v.isBlank()) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key gateway.audit.anchor-file must name a file"
+                    + " (the audit anchor outside the database)");
+        }
+        try {
+            return Path.of(v.strip());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new GatewayException(ErrorCode.CONFIGURATION, "Configuration key gateway.audit.anchor-file is not a file path: " + v);
+        }
+    }
+
     /** How long rejected inbound messages are kept whole ({@code gateway.retention.rejected-message-days}, at least one day). */
     public java.time.Duration rejectedMessageRetention() {
         return positiveDuration("gateway.retention.rejected-message-days", java.time.temporal.ChronoUnit.DAYS);

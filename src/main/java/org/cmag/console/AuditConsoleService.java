@@ -104,6 +104,11 @@ public final class AuditConsoleService {
         }
         out.put("records", report.records());
         out.put("checkpoints", report.checkpoints());
+        if (report.anchor().isPresent()) {
+            out.put("anchorSeq", report.anchor().get().headSeq());
+        } else {
+            out.putNull("anchorSeq");
+        }
         out.put("headSeq", report.head().seq());
         out.put("headHash", report.head().hash());
         out.put("checkedAt", clock.instant().toString());

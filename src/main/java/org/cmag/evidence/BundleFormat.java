@@ -12,9 +12,9 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.cmag.audit.Checkpoint;
+import org.cmag.audit.CheckpointJson;
 import org.cmag.store.AuditEvent;
 import org.cmag.store.AuditRecord;
 
@@ -83,31 +83,11 @@ final class BundleFormat {
     }
 
     static ObjectNode checkpoint(Checkpoint c) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("format", Checkpoint.FORMAT);
-        n.put("gatewayId", c.gatewayId());
-        n.put("headSeq", c.headSeq());
-        n.put("headHash", c.headHash());
-        n.put("createdAt", c.createdAt().toString());
-        n.put("signatureAlgorithm", c.signatureAlgorithm());
-        n.put("signature", Base64.getEncoder().encodeToString(c.signature()));
-        try {
-            n.put("certificate", Base64.getEncoder().encodeToString(c.certificate().getEncoded()));
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
-        if (c.timeStampToken() != null) {
-            n.put("timeStampToken", Base64.getEncoder().encodeToString(c.timeStampToken()));
-        }
-        return n;
+        return CheckpointJson.toJson(c);
     }
 
     static Checkpoint checkpoint(JsonNode n) throws CertificateException {
-        List<X509Certificate> cert = certificates(Base64.getDecoder().decode(text(n, "certificate")));
-        String tst = text(n, "timeStampToken");
-        return new Checkpoint(text(n, "gatewayId"), n.path("headSeq").asLong(-1), text(n, "headHash"), Instant.parse(text(n, "createdAt")),
-                text(n, "signatureAlgorithm"), Base64.getDecoder().decode(text(n, "signature")), cert.get(0),
-                tst == null ? null : Base64.getDecoder().decode(tst));
+        return CheckpointJson.fromJson(n);
     }
 
     static String text(JsonNode n, String field) {

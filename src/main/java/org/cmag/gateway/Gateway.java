@@ -283,8 +283,11 @@ public final class Gateway implements AutoCloseable {
                     new org.cmag.store.RetentionPurge(database, audit, clock, config.rejectedMessageRetention())));
             // legal officers: audit search, case timeline, chain status, evidence export
             org.cmag.evidence.BundleWriter bundles = bundleWriter(database, audit, ownId, keys, clock);
-            org.cmag.audit.ChainVerifier chainVerifier = new org.cmag.audit.ChainVerifier(audit, checkpoints, new org.cmag.audit.ChainVerifier.Trust(
-                    ownId, org.cmag.audit.CheckpointTrust.ownCertificates(keys.own().signingKeys().stream().map(k -> k.certificate()).toList())));
+            org.cmag.audit.ChainVerifier.Trust ownTrust = new org.cmag.audit.ChainVerifier.Trust(
+                    ownId, org.cmag.audit.CheckpointTrust.ownCertificates(keys.own().signingKeys().stream().map(k -> k.certificate()).toList()));
+            org.cmag.audit.ChainVerifier chainVerifier = new org.cmag.audit.ChainVerifier(audit, checkpoints, ownTrust);
+            checkpoints.anchor().flatMap(a -> a.check(audit, checkpoints, ownTrust)).ifPresent(problem -> LOG.error(
+                    "Gateway {}: the audit chain (head record {}) does not agree with its anchor: {}", ownId, audit.head().seq(), problem.message()));
             main.bind("auditConsole", new org.cmag.stage.AuditConsole(new org.cmag.console.AuditConsoleService(audit,
                     new org.cmag.store.AuditQuery(database), cases, chainVerifier,
                     (caseId, officer) -> bundles.bytes(org.cmag.evidence.Selection.ofCase(caseId), officer), clock)));
@@ -328,7 +331,8 @@ public final class Gateway implements AutoCloseable {
             stamper = new org.cmag.audit.TimeStamper(java.net.URI.create(tsa),
                     java.time.Duration.ofSeconds(config.getLong("gateway.audit.tsa-timeout-seconds")));
         }
-        return new org.cmag.audit.Checkpoints(database, audit, config.gatewayId(), own::signer, stamper, clock);
+        return new org.cmag.audit.Checkpoints(database, audit, config.gatewayId(), own::signer, stamper, clock,
+                org.cmag.audit.AuditAnchor.writable(config.auditAnchorFile()));
     }
 
     /**

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +18,9 @@ import org.cmag.audit.Checkpoint;
 import org.cmag.audit.Checkpoints;
 import org.cmag.config.GatewayConfig;
 import org.cmag.crypto.DevCertificates;
+import org.cmag.crypto.DevPki;
+import org.cmag.crypto.KeyStores;
+import org.cmag.crypto.OwnKeys;
 import org.cmag.demo.GatewayPair;
 import org.cmag.gateway.Gateway;
 import org.cmag.policy.Partner;
@@ -74,6 +79,8 @@ class AuditCommandTest {
         assertThat(intact.out()).contains("audit chain of gateway NL").contains("records checked      " + head)
                 .contains("head                 record " + head).contains("result               INTACT");
         assertThat(intact.out()).containsPattern("checkpoints checked  [2-9]");
+        assertThat(intact.out()).as("the shutdown checkpoint is the anchor").contains("anchor checked       record " + head + " signed at ")
+                .contains(root.resolve("NL/audit/anchor.json").toString());
         try (Database db = Gateway.openDatabase(config, 2)) {
             // the verification is itself on the log, chained after what it checked
             AuditRecord verified = new AuditLog(db, java.time.Clock.systemUTC()).all().get((int) head);
@@ -117,6 +124,61 @@ class AuditCommandTest {
     }
 
     @Test
+    void auditVerifyChecksTheChainAgainstItsAnchorAndNamesATailLostSinceThen() throws Exception {
+        Path nl = root.resolve("NL");
+        GatewayConfig config = GatewayConfig.load(null, Map.of(), Map.of("gateway.id", "NL", "gateway.data-dir", nl.toString(),
+                "gateway.pki.dir", root.resolve("pki").toString()));
+        new DevPki(root.resolve("pki"), Clock.systemUTC(), config.get("gateway.pki.store-password").toCharArray()).ensure(List.of("NL"));
+        OwnKeys own = KeyStores.loadOwn(root.resolve("pki/NL.p12"), config.get("gateway.pki.store-password").toCharArray());
+        try (Database db = Gateway.openDatabase(config, 2)) {
+            AuditLog log = new AuditLog(db, Clock.systemUTC());
+            Checkpoints checkpoints = Gateway.auditCheckpoints(config, db, log, own, Clock.systemUTC());
+            for (int i = 1; i <= 10; i++) {
+                log.append(AuditEvent.ok("test-event", "test", "DE", "NL-" + i, "CASE-1", "event " + i));
+                if (i == 5 || i == 10) {
+                    assertThat(checkpoints.write()).isPresent();
+                }
+            }
+        }
+        Path anchor = nl.resolve("audit/anchor.json");
+        assertThat(anchor).as("the gateway's configured anchor file").exists();
+
+        Run intact = cmag("audit", "verify");
+        assertThat(intact.exit()).as(intact.out() + intact.err()).isZero();
+        assertThat(intact.out()).contains("anchor checked       record 10 signed at ").contains("(" + anchor + ")")
+                .contains("result               INTACT");
+
+        // a crash lost the transactions after record 7: the records, the checkpoint of record 10, and the head went back
+        try (Database db = Gateway.openDatabase(config, 2)) {
+            String hash7 = new AuditLog(db, Clock.systemUTC()).range(7, 7).get(0).hash();
+            db.inTransaction(c -> c.createStatement().executeUpdate("DELETE FROM audit_event WHERE seq > 7")
+                    + c.createStatement().executeUpdate("DELETE FROM audit_checkpoint WHERE head_seq > 7")
+                    + c.createStatement().executeUpdate("UPDATE audit_head SET seq = 7, hash = '" + hash7 + "' WHERE id = 1"));
+        }
+        Run truncated = cmag("audit", "verify");
+        assertThat(truncated.exit()).as(truncated.out() + truncated.err()).isEqualTo(1);
+        assertThat(truncated.out()).contains("anchor checked       record 10 signed at ")
+                .contains("result               BROKEN at record 8 (truncated)")
+                .contains("first problem        records after 7 were lost or removed: the anchor (checkpoint of record 10");
+        assertThat(truncated.err()).startsWith("error audit_chain_invalid: records after 7 were lost or removed")
+                .contains("the chain head is record 7").doesNotContain("Exception");
+
+        // without the anchor the same database verifies: the anchor is what catches the loss
+        Run unanchored = cmag("audit", "verify", "--set", "gateway.audit.anchor-file=" + root.resolve("elsewhere/anchor.json"));
+        assertThat(unanchored.exit()).as(unanchored.out()).isZero();
+        assertThat(unanchored.out()).contains("anchor checked       none (no file " + root.resolve("elsewhere/anchor.json") + ")")
+                .contains("result               INTACT");
+
+        // an anchor named on the command line (a copy kept elsewhere) is checked the same way
+        Path copy = Files.copy(anchor, root.resolve("anchor-copy.json"));
+        Run named = cmag("audit", "verify", "--set", "gateway.audit.anchor-file=" + root.resolve("elsewhere/anchor.json"), "--anchor",
+                copy.toString());
+        assertThat(named.exit()).isEqualTo(1);
+        assertThat(named.out()).contains("anchor checked       record 10 signed at ").contains("(truncated)");
+        assertThat(cmag("audit", "verify", "--anchor", root.resolve("no-such-anchor.json").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertThat(cmag("audit").exit()).isEqualTo(2);
         Run unknown = cmag("audit", "rewrite");
@@ -125,6 +187,6 @@ class AuditCommandTest {
         assertThat(cmag("audit", "verify", "extra").exit()).isEqualTo(2);
         Run help = cmag("audit", "verify", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("--trust-anchor PEM");
+        assertThat(help.out()).contains("--trust-anchor PEM").contains("--anchor FILE");
     }
 }

@@ -229,6 +229,29 @@ class GatewayConfigTest {
     }
 
     @Test
+    void auditCheckpointsEveryFewSecondsAndAnAnchorFileOutsideTheDatabaseByDefault() {
+        GatewayConfig c = GatewayConfig.load(null, Map.of(), Map.of("gateway.data-dir", dir.toString()));
+        assertThat(c.auditCheckpointInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(c.auditAnchorFile()).isEqualTo(dir.resolve("audit/anchor.json"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gateway.audit.checkpoint-interval-seconds,0", "gateway.audit.checkpoint-interval-seconds,-5",
+        "gateway.audit.checkpoint-interval-seconds,5s", "gateway.audit.anchor-file,' '"})
+    void badAuditCheckpointSettingsFailClosedNamingTheKey(String key, String value) {
+        GatewayConfig c = GatewayConfig.load(null, Map.of(), Map.of(key, value));
+        assertThat(configError(() -> {
+            c.auditCheckpointInterval();
+            c.auditAnchorFile();
+        }).detail()).contains(key);
+    }
+
+    @Test
+    void anchorFileThatIsADirectoryIsRefused() {
+        assertThat(configError(() -> org.cmag.audit.AuditAnchor.writable(dir)).detail()).contains("is a directory");
+    }
+
+    @Test
     void configurationIsImmutable() {
         GatewayConfig c = GatewayConfig.load(null, Map.of(), Map.of());
         assertThat(catchThrowableOfType(UnsupportedOperationException.class, () -> c.asMap().put("x", "y"))).isNotNull();

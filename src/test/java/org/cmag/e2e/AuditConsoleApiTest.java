@@ -54,8 +54,9 @@ class AuditConsoleApiTest {
             example = in.readAllBytes();
         }
         issuer = TestIssuer.start("cmag");
+        // no timer checkpoints: chainStatusIsIntactWithTheHead writes its own and counts it
         pair = new GatewayPair(root, Map.of("gateway.auth.mode", "keycloak", "gateway.auth.issuer", issuer.issuer(), "gateway.auth.audience",
-                TestIssuer.AUDIENCE)).start(Partner.Channel.REST);
+                TestIssuer.AUDIENCE, "gateway.audit.checkpoint-interval-seconds", "3600")).start(Partner.Channel.REST);
         officer = issuer.token("legal-console", "legal-officer");
         String national = issuer.token("nl-customs-system", "national-system");
         // a verification of origin: the agreement drops and pseudonymises some declaration data (what was withheld)
@@ -256,8 +257,10 @@ class AuditConsoleApiTest {
         assertThat(chain.get("records").asLong()).isEqualTo(chain.get("headSeq").asLong());
         // the signed checkpoints are checked too: one written now is counted
         int before = chain.get("checkpoints").asInt();
-        assertThat(pair.nl().auditCheckpoints().write()).isPresent();
-        assertThat(json(get("/api/v1/audit/chain")).get("checkpoints").asInt()).isEqualTo(before + 1);
+        long checkpointed = pair.nl().auditCheckpoints().write().orElseThrow().headSeq();
+        JsonNode after = json(get("/api/v1/audit/chain"));
+        assertThat(after.get("checkpoints").asInt()).isEqualTo(before + 1);
+        assertThat(after.get("anchorSeq").asLong()).as("the checkpoint is the anchor now").isEqualTo(checkpointed);
         assertThat(chain.get("headHash").asText()).matches("[0-9a-f]{64}");
         assertThat(chain.get("checkedAt").asText()).endsWith("Z");
     }

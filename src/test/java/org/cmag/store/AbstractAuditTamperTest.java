@@ -151,7 +151,7 @@ abstract class AbstractAuditTamperTest extends DatabaseBackedTest {
     void checkpointOfAnotherGatewayIsBad() {
         chainWithCheckpoint(2);
         audit.append(event("more", "MSG-3", "3"));
-        new Checkpoints(database(), audit, "DE", at -> keys.own, null, CLOCK).write();
+        new Checkpoints(database(), audit, "DE", at -> keys.own, null, CLOCK, null).write();
         assertThat(firstProblem()).satisfies(p -> {
             assertThat(p.kind()).isEqualTo(ChainProblem.Kind.BAD_CHECKPOINT);
             assertThat(p.message()).contains("signed for gateway DE");

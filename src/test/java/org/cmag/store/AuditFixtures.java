@@ -3,6 +3,7 @@ package org.cmag.store;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.cmag.audit.AuditAnchor;
 import org.cmag.audit.ChainVerifier;
 import org.cmag.audit.CheckpointTrust;
 import org.cmag.audit.Checkpoints;
@@ -29,19 +30,36 @@ final class AuditFixtures {
         return new SigningKey("sign", k.key(), k.certificate());
     }
 
-    /** The gateway's checkpoints on {@code db}: signed with its own key, time-stamped by {@code tsa} when not null. */
+    /**
+     * The gateway's checkpoints on {@code db}: signed with its own key, time-stamped by {@code tsa} when not null; no
+     * anchor file (these test the database checkpoints alone).
+     */
     Checkpoints checkpoints(Database db, AuditLog audit, TimeStamper tsa) {
-        return new Checkpoints(db, audit, GATEWAY, at -> own, tsa, DatabaseBackedTest.CLOCK);
+        return checkpoints(db, audit, tsa, null);
+    }
+
+    /** The gateway's checkpoints on {@code db}, each also anchored in {@code anchor} (null for none). */
+    Checkpoints checkpoints(Database db, AuditLog audit, TimeStamper tsa, AuditAnchor anchor) {
+        return new Checkpoints(db, audit, GATEWAY, at -> own, tsa, DatabaseBackedTest.CLOCK, anchor);
     }
 
     /** Checkpoints written by someone holding another key (signing for the same gateway id). */
     Checkpoints forger(Database db, AuditLog audit) {
-        return new Checkpoints(db, audit, GATEWAY, at -> attacker, null, DatabaseBackedTest.CLOCK);
+        return new Checkpoints(db, audit, GATEWAY, at -> attacker, null, DatabaseBackedTest.CLOCK, null);
+    }
+
+    /** Whose checkpoints the gateway accepts: its own, signing for it. */
+    ChainVerifier.Trust trust() {
+        return new ChainVerifier.Trust(GATEWAY, CheckpointTrust.ownCertificates(java.util.List.of(own.certificate())));
     }
 
     /** The full verification the gateway runs: records, head and checkpoints, trusting exactly its own certificate. */
     ChainVerifier.Report verify(Database db, AuditLog audit) {
-        return new ChainVerifier(audit, Checkpoints.reader(db),
-                new ChainVerifier.Trust(GATEWAY, CheckpointTrust.ownCertificates(java.util.List.of(own.certificate())))).verify();
+        return verify(db, audit, null);
+    }
+
+    /** The same, also against the anchor (null: none). */
+    ChainVerifier.Report verify(Database db, AuditLog audit, AuditAnchor anchor) {
+        return new ChainVerifier(audit, Checkpoints.reader(db, anchor), trust()).verify();
     }
 }

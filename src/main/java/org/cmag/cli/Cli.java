@@ -28,6 +28,8 @@ public final class Cli {
                               a signed evidence bundle of a case, message or period; its offline check
               held list|show|release|reject
                               messages held for manual release (personal data in free text)
+              dlq list|show|replay
+                              dead letters: messages whose delivery attempts are exhausted, with the reason; replay
               keys list|import|export|generate-dev-pki|issue-dev|revoke-dev
                               the key ring: certificates, trust anchors, development PKI
               policy check    validate agreement files offline
@@ -82,6 +84,7 @@ public final class Cli {
                 case "translate" -> new TranslateCommand(out, err).run(rest);
                 case "case" -> new CaseCommand(out).run(rest);
                 case "held" -> new HeldCommand(out).run(rest);
+                case "dlq" -> new DlqCommand(out).run(rest);
                 case "policy" -> new PolicyCommand(out).run(rest);
                 case "keys" -> new KeysCommand(out).run(rest);
                 case "consent" -> new ConsentCommand(out).run(rest);

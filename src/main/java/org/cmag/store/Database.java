@@ -13,6 +13,8 @@ import org.flywaydb.core.Flyway;
 /** The gateway's JDBC pool (H2 file by default, PostgreSQL in production), migrated by Flyway at start-up. */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
+    private final java.util.function.UnaryOperator<Connection> decorate;
+    private final boolean view;
 
     public Database(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, null, null);
@@ -24,6 +26,8 @@ public final class Database implements AutoCloseable {
      * append-only (triggers) and, for a separate runtime user, leaves it only SELECT/INSERT on them.
      */
     public Database(String url, String user, String password, int poolSize, String migrationUser, String migrationPassword) {
+        this.decorate = java.util.function.UnaryOperator.identity();
+        this.view = false;
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         cfg.setUsername(user);
@@ -51,6 +55,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    private Database(HikariDataSource dataSource, java.util.function.UnaryOperator<Connection> decorate) {
+        this.dataSource = dataSource;
+        this.decorate = decorate;
+        this.view = true;
+    }
+
+    /**
+     * A view of this pool whose connections pass through {@code decorate} (tests inject failures at chosen statements to
+     * show a transaction is all or nothing); closing the view leaves the pool open.
+     */
+    public Database decorated(java.util.function.UnaryOperator<Connection> decorate) {
+        return new Database(dataSource, decorate);
+    }
+
     /** The folder of vendor-specific migrations: {@code postgresql} or {@code h2} (from the JDBC URL). */
     static String vendor(String url) {
         if (url.startsWith("jdbc:postgresql:")) {
@@ -73,7 +91,7 @@ public final class Database implements AutoCloseable {
 
     public Connection connection() {
         try {
-            return dataSource.getConnection();
+            return decorate.apply(dataSource.getConnection());
         } catch (SQLException e) {
             throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Database connection unavailable", null, e);
         }
@@ -81,7 +99,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction and commits it; rolls back and rethrows on any failure. */
     public <T> T inTransaction(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = decorate.apply(dataSource.getConnection())) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -104,7 +122,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        if (!view) {
+            dataSource.close();
+        }
     }
 
     /** A unit of JDBC work. */

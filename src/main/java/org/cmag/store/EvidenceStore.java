@@ -67,10 +67,8 @@ public final class EvidenceStore {
      * Stores, inside the caller's transaction, the signed receipt we issued for an inbound message (from
      * {@code inbound_receipt}) with the message's case and retention date; nothing when no receipt was issued yet.
      *
-     * <p>The receipt is stored at the door after the message is durably queued, so processing may claim the message
-     * before the receipt exists. Whichever of the two commits second stores the evidence: the claim here, the door in
-     * {@link #insertOwnReceiptIfClaimed}. Both call it after appending their audit records, i.e. holding the audit head
-     * lock, so the two transactions are serialised and the second one sees what the first committed.
+     * <p>The door stores the receipt (with the raw message) before the message is queued for processing, so the claim
+     * always finds it.
      */
     public static void insertOwnReceipt(Connection c, String messageId, String caseId, String partnerId, Instant at) throws SQLException {
         String xml = null;
@@ -86,27 +84,6 @@ public final class EvidenceStore {
             insertWithRetentionOf(c, EvidenceItem.of(messageId, caseId, partnerId, EvidenceItem.Direction.OUT, EvidenceItem.Kind.RECEIPT, xml,
                     at, null), "inbound_message");
         }
-    }
-
-    /**
-     * Stores, inside the caller's transaction (after its audit append, see {@link #insertOwnReceipt}), the signed
-     * receipt we just issued for {@code messageId} when processing has already claimed the message; nothing otherwise
-     * (the claim then stores it).
-     */
-    public static void insertOwnReceiptIfClaimed(Connection c, String messageId, String partnerId, String receiptXml, Instant at)
-            throws SQLException {
-        String caseId;
-        try (PreparedStatement ps = c.prepareStatement("SELECT case_id FROM inbound_message WHERE message_id = ?")) {
-            ps.setString(1, messageId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return;
-                }
-                caseId = rs.getString(1);
-            }
-        }
-        insertWithRetentionOf(c, EvidenceItem.of(messageId, caseId, partnerId, EvidenceItem.Direction.OUT, EvidenceItem.Kind.RECEIPT,
-                receiptXml, at, null), "inbound_message");
     }
 
     /** The items of one message (its signed message and receipt), in the order they were stored. */

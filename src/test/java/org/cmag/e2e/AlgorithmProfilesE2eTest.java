@@ -97,7 +97,7 @@ class AlgorithmProfilesE2eTest {
                     .contains(agreed.digest().uri()).contains(id);
             assertThat(pair.nl().audit().forMessage(id)).extracting(rec -> rec.event().type()).contains("receipt-verified");
             assertThat(pair.de().audit().forMessage(id)).extracting(rec -> rec.event().type())
-                    .contains("message-decrypted", "signature-verified", "delivered-national");
+                    .contains("message-decrypted", "signature-verified", "national-queued");
 
             // what NL's gateway puts on the wire for DE carries exactly the agreed identifiers
             Sealing sealing = new Sealing(pair.nl());

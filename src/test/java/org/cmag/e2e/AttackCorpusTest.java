@@ -260,7 +260,7 @@ class AttackCorpusTest {
             assertThat(delivered.messageId()).isEqualTo(forged.messageId());
             deliveredIds.add(delivered.messageId());
             assertThat(pair.de().audit().forMessage(forged.messageId())).extracting(rec -> rec.event().type())
-                    .containsOnlyOnce("delivered-national", "message-received").contains("duplicate-received");
+                    .containsOnlyOnce("national-queued", "message-received").contains("duplicate-received");
             return;
         }
         if (stage.equals("accept")) {
@@ -275,7 +275,7 @@ class AttackCorpusTest {
         assertThat(rejections).as("exactly one audited rejection").hasSize(1);
         assertThat(rejections.get(0).event().errorCode()).as(rejections.get(0).event().detail()).isEqualTo(expect);
         assertThat(rejections.get(0).event().detail()).isNotBlank();
-        assertThat(newAudit(auditBefore)).extracting(rec -> rec.event().type()).doesNotContain("delivered-national", "signature-verified");
+        assertThat(newAudit(auditBefore)).extracting(rec -> rec.event().type()).doesNotContain("national-queued", "signature-verified");
     }
 
     @Test
@@ -283,7 +283,7 @@ class AttackCorpusTest {
     void afterTheCorpusNothingForgedWasDeliveredAndAValidMessageStillIs() {
         List<NationalQueue.Delivered> leftOver = deNational.drain(500);
         assertThat(leftOver).as("no forged message reached DE's national queue").isEmpty();
-        assertThat(pair.de().inbound().countDelivered()).as("only the valid originals of the replay cases")
+        assertThat(pair.de().inbound().countHandedOver()).as("only the valid originals of the replay cases")
                 .isEqualTo(deliveredIds.size());
 
         ForgedMessages.Forged valid = ForgedMessages.GENERATORS.get("replay-identical").apply(forge);

@@ -239,7 +239,7 @@ class AuditConsoleApiTest {
         JsonNode de = json(call(pair.de().httpBase() + "/api/v1/audit/cases/" + caseId + "/timeline", officer));
         Set<String> deTypes = new HashSet<>();
         de.get("events").forEach(e -> deTypes.add(e.get("type").asText()));
-        assertThat(deTypes).contains("message-received", "delivered-national");
+        assertThat(deTypes).contains("message-received", "national-queued");
         assertThat(de.get("events")).filteredOn(e -> e.get("type").asText().equals("message-received"))
                 .allSatisfy(e -> assertThat(e.get("direction").asText()).isEqualTo("inbound"));
 

@@ -82,7 +82,7 @@ class FreshnessTest {
                 .findFirst().orElseThrow();
         assertThat(rejected.event().errorCode()).isEqualTo("message_stale");
         assertThat(rejected.event().detail()).contains("/ExchangeMessage/Header/" + field);
-        assertThat(pair.de().audit().forMessage(id)).extracting(rec -> rec.event().type()).doesNotContain("delivered-national");
+        assertThat(pair.de().audit().forMessage(id)).extracting(rec -> rec.event().type()).doesNotContain("national-queued", "delivered-national");
     }
 
     private HttpResponse<String> send(ExchangeMessageType m) {

@@ -169,7 +169,7 @@ class MutualTlsTest {
         assertThat(delivered.messageId()).isEqualTo(id);
         assertThat(delivered.partner()).isEqualTo("NL");
         await().atMost(WAIT).until(() -> pair.nl().outbound().status(id), s -> s.equals(Optional.of("DELIVERED")));
-        assertThat(pair.de().audit().forMessage(id)).anyMatch(r -> r.event().type().equals("delivered-national"));
+        assertThat(pair.de().audit().forMessage(id)).anyMatch(r -> r.event().type().equals("national-queued"));
     }
 
     @Test

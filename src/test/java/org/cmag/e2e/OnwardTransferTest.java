@@ -215,7 +215,7 @@ class OnwardTransferTest {
         assertThat(rows).extracting(ReceivedDataRegister.Received::pointer)
                 .contains("/ExchangeMessage/Body/PartialResponse/Declaration[1]/FunctionalReferenceID");
         assertThat(pair.nl().audit().forMessage(partialId)).extracting(r -> r.event().type())
-                .containsSubsequence("received-data-registered", "delivered-national");
+                .containsSubsequence("received-data-registered", "national-queued");
     }
 
     @Test

@@ -263,7 +263,7 @@ class TwoGatewaysTest {
         assertThat(delivered.messageId()).isEqualTo(message.getHeader().getMessageID());
         assertThat(deNational.receive(1500)).as("second delivery of the same message").isNull();
         assertThat(auditTypes(pair.de().audit().forMessage(message.getHeader().getMessageID())))
-                .containsOnlyOnce("delivered-national").containsOnlyOnce("message-received").contains("duplicate-received");
+                .containsOnlyOnce("national-queued").containsOnlyOnce("message-received").contains("duplicate-received");
     }
 
     @Test
@@ -563,7 +563,7 @@ class TwoGatewaysTest {
         awaitState(pair.de(), caseId, org.cmag.cases.CaseState.REFUSED);
         assertThat(deNational.receive(500)).as("national systems never see a refused request").isNull();
         assertThat(pair.de().audit().forMessage(message.getHeader().getMessageID())).extracting(rec -> rec.event().type())
-                .contains("refused-automatically").doesNotContain("delivered-national");
+                .contains("refused-automatically").doesNotContain("national-queued", "delivered-national");
         // NL never opened this case (the test bypassed NL's own agreement check), so NL rejects the refusal as unknown
         await().atMost(WAIT).until(() -> pair.nl().inbound().countRejections("case_unknown"), n -> n >= 1);
     }

@@ -87,31 +87,6 @@ abstract class AbstractEvidenceStoreTest extends DatabaseBackedTest {
     }
 
     @Test
-    void ourReceiptIsKeptWhetherTheDoorStoresItBeforeOrAfterProcessingClaimsTheMessage() {
-        InboundStore inbound = new InboundStore(database(), audit);
-        for (boolean receiptFirst : new boolean[] {true, false}) {
-            String id = "IN-" + receiptFirst;
-            InboundStore.IssuedReceipt receipt = new InboundStore.IssuedReceipt(id, "DE", "d".repeat(64), "<Receipt for='" + id + "'/>");
-            Runnable door = () -> inbound.storeReceipt(receipt, NOW, AuditEvent.ok("message-received", "DE", "DE", id, null, null));
-            Runnable claim = () -> inbound.claim(new InboundStore.Verified(id, "DE", "CASE-" + id, "ASSISTANCE_REQUEST", "VERIFICATION_OF_DECLARATION", "EU-515-97 art. 4", "RISK",
-                    "d".repeat(64), KEPT), NOW, c -> {
-                        EvidenceStore.insertOwnReceipt(c, id, "CASE-" + id, "DE", NOW);
-                        return null;
-                    }, AuditEvent.ok("signature-verified", "gateway", "DE", id, "CASE-" + id, null));
-            (receiptFirst ? door : claim).run();
-            (receiptFirst ? claim : door).run();
-
-            assertThat(evidence.byMessage(id)).as(receiptFirst ? "receipt stored, then claimed" : "claimed, then receipt stored").singleElement()
-                    .satisfies(item -> {
-                        assertThat(item.label()).isEqualTo("OUT-RECEIPT");
-                        assertThat(item.caseId()).isEqualTo("CASE-" + id);
-                        assertThat(item.retentionUntil()).isEqualTo(KEPT);
-                        assertThat(item.content()).isEqualTo(receipt.receiptXml());
-                    });
-        }
-    }
-
-    @Test
     void purgeRemovesExpiredContentKeepsRowsAndDigestsAuditsEachItemAndTheChainStillVerifies() {
         EvidenceItem old = store("NL-OLD", "CASE-1", EvidenceItem.Direction.OUT, EvidenceItem.Kind.MESSAGE, EXPIRED, NOW);
         EvidenceItem oldReceipt = store("NL-OLD", "CASE-1", EvidenceItem.Direction.IN, EvidenceItem.Kind.RECEIPT, EXPIRED, NOW);

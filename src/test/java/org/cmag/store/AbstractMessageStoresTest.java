@@ -44,11 +44,6 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
                 "verify origin", DIGEST_A, "<ExchangeMessage/>", NOW, "rest");
     }
 
-    private static InboundStore.Verified verified(String messageId) {
-        return new InboundStore.Verified(messageId, "DE", "CASE-DE-NL-1", "ASSISTANCE_REQUEST", "ENQUIRY", "EU-REG-515-97 4",
-                "verify origin", DIGEST_A);
-    }
-
     private <T> T queryOne(String sql, String arg, Class<T> type) {
         return database().inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -141,38 +136,47 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
 
     // ------------------------------------------------------------------ inbound receipts
 
+    private org.cmag.flow.InboundRecorder recorder() {
+        return new org.cmag.flow.InboundRecorder(database(), audit, new org.cmag.cases.CaseStore(database(), audit,
+                new org.cmag.cases.CaseStateMachine()), new ReceivedDataRegister(database(), audit), CLOCK);
+    }
+
+    private static org.cmag.flow.InboundMessage arrived(String id, String digest) {
+        return new org.cmag.flow.InboundMessage().received(id, "DE", digest, ("<m id='" + id + "'/>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
-    void storeReceiptTwiceReturnsTheFirstAndAuditsOnce() {
-        InboundStore.IssuedReceipt first = new InboundStore.IssuedReceipt("DE-1", "DE", DIGEST_A, "<Receipt n='1'/>");
-        InboundStore.IssuedReceipt second = new InboundStore.IssuedReceipt("DE-1", "DE", DIGEST_B, "<Receipt n='2'/>");
-        assertThat(inbound.storeReceipt(first, NOW, event("message-received", "DE-1", "1"))).isEqualTo(first);
-        assertThat(inbound.storeReceipt(second, NOW, event("message-received", "DE-1", "2"))).isEqualTo(first);
-        assertThat(inbound.findReceipt("DE-1")).contains(first);
-        assertThat(audit.forMessage("DE-1")).extracting(r -> r.event().detail()).containsExactly("1");
+    void receiveTwiceReturnsTheFirstReceiptAndAuditsOnce() {
+        var first = recorder().receive(arrived("DE-1", DIGEST_A), "<Receipt n='1'/>");
+        var second = recorder().receive(arrived("DE-1", DIGEST_B), "<Receipt n='2'/>");
+        assertThat(second).isEqualTo(first);
+        assertThat(first.receivedDigest()).isEqualTo(DIGEST_A);
+        assertThat(recorder().lookup("DE-1")).contains(first);
+        assertThat(audit.forMessage("DE-1")).singleElement()
+                .satisfies(r -> assertThat(r.event().detail()).contains(EvidenceItem.digest("<Receipt n='1'/>")));
         assertThat(audit.verifyChain()).isEmpty();
     }
 
     @Test
-    void concurrentStoreReceiptHasOneWinnerThatEveryoneGetsBack() throws Exception {
+    void concurrentReceptionsHaveOneWinnerThatEveryoneGetsBack() throws Exception {
         int threads = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<InboundStore.IssuedReceipt>> results = new ArrayList<>();
+        List<Future<org.cmag.flow.InboundRecorder.Stored>> results = new ArrayList<>();
         try {
             for (int t = 0; t < threads; t++) {
-                InboundStore.IssuedReceipt mine = new InboundStore.IssuedReceipt("DE-RACE", "DE", DIGEST_A, "<Receipt n='" + t + "'/>");
-                String detail = String.valueOf(t);
-                Callable<InboundStore.IssuedReceipt> call = () -> inbound.storeReceipt(mine, NOW, event("message-received", "DE-RACE", detail));
+                String receipt = "<Receipt n='" + t + "'/>";
+                Callable<org.cmag.flow.InboundRecorder.Stored> call = () -> recorder().receive(arrived("DE-RACE", DIGEST_A), receipt);
                 results.add(pool.submit(call));
             }
-            List<InboundStore.IssuedReceipt> got = new ArrayList<>();
-            for (Future<InboundStore.IssuedReceipt> f : results) {
+            List<org.cmag.flow.InboundRecorder.Stored> got = new ArrayList<>();
+            for (Future<org.cmag.flow.InboundRecorder.Stored> f : results) {
                 got.add(f.get(60, TimeUnit.SECONDS));
             }
-            InboundStore.IssuedReceipt stored = inbound.findReceipt("DE-RACE").orElseThrow();
+            var stored = recorder().lookup("DE-RACE").orElseThrow();
             assertThat(got).containsOnly(stored);
             List<AuditRecord> events = audit.forMessage("DE-RACE");
             assertThat(events).hasSize(1);
-            assertThat(stored.receiptXml()).isEqualTo("<Receipt n='" + events.get(0).event().detail() + "'/>");
+            assertThat(events.get(0).event().detail()).contains(EvidenceItem.digest(stored.receiptXml()));
             assertThat(audit.verifyChain()).isEmpty();
         } finally {
             pool.shutdownNow();
@@ -180,42 +184,9 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
     }
 
     @Test
-    void findReceiptOfUnknownMessageIsEmpty() {
-        assertThat(inbound.findReceipt("DE-404")).isEmpty();
-    }
-
-    // ------------------------------------------------------------------ inbound de-duplication
-
-    @Test
-    void claimIsNewThenRetryUntilDeliveredThenDuplicate() {
-        assertThat(inbound.claim(verified("DE-1"), NOW, event("message-verified", "DE-1", null), event("request-accepted", "DE-1", null)))
-                .isEqualTo(InboundStore.Claim.NEW);
-        assertThat(inbound.claim(verified("DE-1"), NOW, event("message-verified", "DE-1", "again"))).isEqualTo(InboundStore.Claim.RETRY);
-        assertThat(inbound.countDelivered()).isZero();
-
-        inbound.markDelivered("DE-1", NOW.plusSeconds(1), event("delivered-national", "DE-1", null));
-        assertThat(inbound.countDelivered()).isEqualTo(1);
-        assertThat(inbound.claim(verified("DE-1"), NOW, event("message-verified", "DE-1", "third"))).isEqualTo(InboundStore.Claim.DUPLICATE);
-
-        assertThat(audit.forMessage("DE-1")).extracting(r -> r.event().type())
-                .containsExactly("message-verified", "request-accepted", "delivered-national");
-        assertThat(audit.verifyChain()).isEmpty();
-    }
-
-    @Test
-    void markDeliveredTwiceAuditsOnce() {
-        inbound.claim(verified("DE-1"), NOW, event("message-verified", "DE-1", null));
-        inbound.markDelivered("DE-1", NOW, event("delivered-national", "DE-1", "1"));
-        inbound.markDelivered("DE-1", NOW, event("delivered-national", "DE-1", "2"));
-        assertThat(audit.forMessage("DE-1")).extracting(r -> r.event().detail()).containsExactly(null, "1");
-        assertThat(inbound.countDelivered()).isEqualTo(1);
-    }
-
-    @Test
-    void claimsOfDifferentMessagesAreIndependent() {
-        assertThat(inbound.claim(verified("DE-1"), NOW)).isEqualTo(InboundStore.Claim.NEW);
-        inbound.markDelivered("DE-1", NOW, event("delivered-national", "DE-1", null));
-        assertThat(inbound.claim(verified("DE-2"), NOW)).isEqualTo(InboundStore.Claim.NEW);
+    void lookupOfUnknownMessageIsEmpty() {
+        assertThat(recorder().lookup("DE-404")).isEmpty();
+        assertThat(recorder().load("DE-404")).isEmpty();
     }
 
     // ------------------------------------------------------------------ inbound rejections
@@ -223,8 +194,8 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
     @Test
     void rejectKeepsTheRawMessageAndAuditsTheErrorCode() {
         String raw = "<ExchangeMessage xmlns=\"urn:cmag:exchange:1\">tampered \u00e9\u4e2d</ExchangeMessage>";
-        inbound.reject("DE-7", "DE", DIGEST_B, "signature_invalid", "digest mismatch", raw, NOW,
-                AuditEvent.rejected("message-rejected", "DE", "DE", "DE-7", null, "signature_invalid", "digest mismatch"));
+        recorder().reject(new org.cmag.flow.InboundMessage().received("DE-7", "DE", DIGEST_B, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "signature_invalid", "digest mismatch");
         assertThat(queryOne("SELECT raw_message FROM inbound_rejection WHERE message_id = ?", "DE-7", String.class)).isEqualTo(raw);
         assertThat(queryOne("SELECT error_code FROM inbound_rejection WHERE message_id = ?", "DE-7", String.class))
                 .isEqualTo("signature_invalid");
@@ -238,10 +209,10 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
 
     @Test
     void rejectWithoutMessageIdIsKeptToo() {
-        inbound.reject(null, null, null, "xml_malformed", "not XML", "garbage<", NOW,
-                AuditEvent.rejected("message-rejected", "unknown", null, null, null, "xml_malformed", "not XML"));
-        inbound.reject(null, null, null, "xml_malformed", "not XML", "more garbage", NOW,
-                AuditEvent.rejected("message-rejected", "unknown", null, null, null, "xml_malformed", "not XML"));
+        recorder().reject(new org.cmag.flow.InboundMessage().received(null, null, null, "garbage<".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "xml_malformed", "not XML");
+        recorder().reject(new org.cmag.flow.InboundMessage().received(null, null, null, "more garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "xml_malformed", "not XML");
         assertThat(inbound.countRejections("xml_malformed")).isEqualTo(2);
         assertThat(audit.all()).hasSize(2).allSatisfy(r -> assertThat(r.event().errorCode()).isEqualTo("xml_malformed"));
     }

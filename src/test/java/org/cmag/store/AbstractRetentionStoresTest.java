@@ -178,7 +178,6 @@ abstract class AbstractRetentionStoresTest extends DatabaseBackedTest {
     @Test
     void thePurgeRemovesPayloadsAndRegisterRowsPastTheirRetentionDateAndKeepsDigestsAndTheAuditChain() {
         OutboundStore outbound = new OutboundStore(database(), audit);
-        InboundStore inbound = new InboundStore(database(), audit);
         outbound.recordSealed(new OutboundStore.Outbound("NL-OLD", "C1", "DE", "ASSISTANCE_REQUEST", "ENQUIRY", "EU-REG-515-97 art. 4", "p",
                 "a".repeat(64), "<sealed/>", NOW, "REST", LocalDate.parse("2027-01-31")), event("message-sealed", "NL-OLD", null));
         outbound.recordReceipt("NL-OLD", "<receipt/>", NOW, "REST", event("receipt-verified", "NL-OLD", null));
@@ -186,7 +185,9 @@ abstract class AbstractRetentionStoresTest extends DatabaseBackedTest {
                 "b".repeat(64), "<sealed/>", NOW, "REST", LocalDate.parse("2027-02-01")), event("message-sealed", "NL-NEW", null));
         registerDeMessage("DE-OLD", "26DE0001", LocalDate.parse("2027-01-31"));
         registerDeMessage("DE-NEW", "26DE0002", LocalDate.parse("2027-02-01"));
-        inbound.reject("DE-BAD", "DE", "c".repeat(64), "signature_invalid", "bad", "<raw/>", NOW, event("message-rejected", "DE-BAD", null));
+        new org.cmag.flow.InboundRecorder(database(), audit, new org.cmag.cases.CaseStore(database(), audit, new org.cmag.cases.CaseStateMachine()),
+                new ReceivedDataRegister(database(), audit), CLOCK).reject(new org.cmag.flow.InboundMessage().received("DE-BAD", "DE",
+                        "c".repeat(64), "<raw/>".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "signature_invalid", "bad");
         int before = audit.all().size();
 
         // 2027-02-01: retention up to and including 2027-01-31 has ended; rejected messages are kept 60 days

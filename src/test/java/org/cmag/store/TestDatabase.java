@@ -44,7 +44,7 @@ abstract class TestDatabase implements AutoCloseable {
             bypassAppendOnly(s, true);
             for (String table : new String[] {"audit_event", "audit_checkpoint", "outbound_message", "inbound_receipt", "inbound_message",
                 "inbound_rejection", "case_transition", "assistance_case", "received_data", "transfer_consent", "held_message", "partner_identity",
-                "evidence_item", "legal_hold", "policy_version", "configuration_snapshot"}) {
+                "evidence_item", "legal_hold", "policy_version", "configuration_snapshot", "dead_letter", "national_submission"}) {
                 s.executeUpdate("DELETE FROM " + table);
             }
             s.executeUpdate("UPDATE audit_head SET seq = 0, hash = '" + org.cmag.audit.AuditChain.GENESIS + "' WHERE id = 1");

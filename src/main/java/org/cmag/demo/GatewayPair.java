@@ -78,6 +78,16 @@ public final class GatewayPair implements AutoCloseable {
         nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel), clock);
     }
 
+    /** Stops DE (the partner is down for NL meanwhile); {@link #startDe()} starts it again on the same data. */
+    public void stopDe() {
+        de.close();
+    }
+
+    /** Starts DE again (same data: journal, database, keys). */
+    public void startDe() {
+        de = Gateway.start(config("DE", "DE", deHttp, deSoap, "NL", nlHttp, nlSoap, Partner.Channel.REST), clock);
+    }
+
     private GatewayConfig config(String id, String country, int httpPort, int soapPort, String partner, int partnerHttp,
             int partnerSoap, Partner.Channel channel) {
         Map<String, String> o = new HashMap<>();

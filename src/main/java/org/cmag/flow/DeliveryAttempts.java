@@ -130,12 +130,42 @@ public final class DeliveryAttempts {
     }
 
     /**
+     * Whether the failed attempt in hand is the last one {@code settings} allow (the row's attempts so far, or the broker's
+     * delivery count if higher): the error handler then dead-letters the message instead of rolling it back. Asked before
+     * {@link #failed}, which records the same decision.
+     */
+    public boolean isLast(Kind kind, String messageId, RedeliveryPolicy.Settings settings, int brokerDeliveryCount) {
+        if (messageId == null) {
+            return false;
+        }
+        int attempts = database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM " + kind.table + " WHERE message_id = ?")) {
+                ps.setString(1, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+        });
+        return settings.exhaustedAt(Math.max(attempts + 1, brokerDeliveryCount));
+    }
+
+    /**
      * Takes a message off its queue as a dead letter for a reason other than exhausted attempts of a known row (the
      * broker's own dead letter, a queued message whose record is missing, inbound processing that kept failing): stored
      * with the reason, audited, and the rows that know the message marked DEAD_LETTERED.
      */
     public void deadLetter(DeadLetterStore.DeadLetter d) {
         database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dead_letter WHERE queue = ? AND message_id = ? AND state = ?")) {
+                ps.setString(1, d.queue());
+                ps.setString(2, d.messageId());
+                ps.setString(3, DeadLetterStore.DEAD);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return null; // dead-lettered already, with its reason (a second copy of the same message)
+                    }
+                }
+            }
             for (String table : new String[] {"outbound_message", "inbound_message"}) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET status = ?, due_at = NULL WHERE message_id = ?"
                         + " AND status IN ('QUEUED', 'PROCESSING', 'QUEUED_NATIONAL')")) {

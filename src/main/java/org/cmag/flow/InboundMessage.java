@@ -60,7 +60,6 @@ public final class InboundMessage implements org.cmag.store.AuditSubject {
     private String nationalStatus;
     private byte[] nationalPayload;
     private int generation;
-    private boolean deadLettered;
     private int deliveryCount = 1;
 
     /** The envelope's claims at the door (or, in processing, the receipt row's): message id, sender, digest of the bytes. */
@@ -302,12 +301,4 @@ public final class InboundMessage implements org.cmag.store.AuditSubject {
         return this;
     }
 
-    public boolean deadLettered() {
-        return deadLettered;
-    }
-
-    public InboundMessage deadLettered(boolean b) {
-        this.deadLettered = b;
-        return this;
-    }
 }

@@ -64,7 +64,6 @@ public final class OutboundMessage implements org.cmag.store.AuditSubject {
     private String answer;
     private String queue;
     private int generation;
-    private boolean deadLettered;
     private String repeatOf;
     private String status;
     private int deliveryCount = 1;
@@ -398,13 +397,4 @@ public final class OutboundMessage implements org.cmag.store.AuditSubject {
         return this;
     }
 
-    /** Delivery: whether its attempts are exhausted and it was taken off the queue as a dead letter. */
-    public boolean deadLettered() {
-        return deadLettered;
-    }
-
-    public OutboundMessage deadLettered(boolean b) {
-        this.deadLettered = b;
-        return this;
-    }
 }

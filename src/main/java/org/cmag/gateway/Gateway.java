@@ -133,7 +133,8 @@ public final class Gateway implements AutoCloseable {
         try {
             Database database = openDatabase(config, config.getInt("gateway.db.pool-size"));
             opened.add(database);
-            org.apache.activemq.artemis.core.config.Configuration brokerConfig = org.cmag.messaging.RedeliveryPolicy.brokerConfiguration();
+            org.apache.activemq.artemis.core.config.Configuration brokerConfig = org.cmag.messaging.RedeliveryPolicy.brokerConfiguration(
+                    config.getOptional("gateway.broker.config") == null ? null : config.getPath("gateway.broker.config"));
             org.cmag.messaging.RedeliveryPolicy redelivery = org.cmag.messaging.RedeliveryPolicy.of(brokerConfig);
             Broker broker = config.getOptional("gateway.broker.url") == null
                     ? Broker.embedded(brokerConfig, dataDir, ownId, config.getLong("gateway.broker.journal-buffer-timeout-ns"))
@@ -385,6 +386,15 @@ public final class Gateway implements AutoCloseable {
         p.put("camel.server.port", config.get("gateway.http.port"));
         p.put("camel.server.max-body-size", String.valueOf(serverBodyLimit(maxBytes)));
         p.put("camel.rest.component", "platform-http");
+        // outgoing HTTP (partner REST channel, national callback): no hidden re-execution of a POST (HttpClient 5 repeats a
+        // request answered 503/429 on its own; every attempt must be ours: counted, explained, backed off) and bounded waits
+        for (String component : new String[] {"http", "https"}) {
+            p.put("camel.component." + component + ".automatic-retries-disabled", "true");
+            p.put("camel.component." + component + ".connect-timeout", config.get("gateway.http-client.connect-timeout-ms"));
+            p.put("camel.component." + component + ".connection-request-timeout", config.get("gateway.http-client.connect-timeout-ms"));
+            p.put("camel.component." + component + ".response-timeout", config.get("gateway.http-client.response-timeout-ms"));
+            p.put("camel.component." + component + ".so-timeout", config.get("gateway.http-client.response-timeout-ms"));
+        }
         // Hard ceiling of CXF's StAX reader on the SOAP endpoint: twice the gateway's own XML limits (the SOAP
         // envelope adds two levels), so gross abuse is refused before CXF builds anything, while a document just
         // over a limit still reaches SecureXml and gets the coded xml_limit_exceeded fault.

@@ -50,15 +50,25 @@ public final class RedeliveryPolicy {
 
     /** The broker configuration the gateway is packaged with ({@code config/broker/broker.xml} on the classpath). */
     public static Configuration brokerConfiguration() {
-        try (InputStream in = RedeliveryPolicy.class.getClassLoader().getResourceAsStream("config/broker/broker.xml")) {
+        return brokerConfiguration(null);
+    }
+
+    /**
+     * The broker configuration of {@code file} ({@code gateway.broker.config}), or the packaged one when it is null: address
+     * settings (redelivery, dead letters) and addresses. Unreadable or invalid: a configuration error at start-up.
+     */
+    public static Configuration brokerConfiguration(java.nio.file.Path file) {
+        String name = file == null ? "config/broker/broker.xml" : file.toString();
+        try (InputStream in = file == null ? RedeliveryPolicy.class.getClassLoader().getResourceAsStream(name)
+                : java.nio.file.Files.newInputStream(file)) {
             if (in == null) {
-                throw new GatewayException(ErrorCode.CONFIGURATION, "config/broker/broker.xml is not on the classpath");
+                throw new GatewayException(ErrorCode.CONFIGURATION, name + " is not on the classpath");
             }
             return new FileConfigurationParser().parseMainConfig(in);
         } catch (GatewayException e) {
             throw e;
         } catch (Exception e) {
-            throw new GatewayException(ErrorCode.CONFIGURATION, "config/broker/broker.xml cannot be read: " + e.getMessage(), null, e);
+            throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.broker.config: " + name + " cannot be read: " + e.getMessage(), null, e);
         }
     }
 

@@ -49,15 +49,15 @@ public final class DeliveryFailed {
         DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, m.messageId(), m.queue(), policy.forQueue(m.queue()),
                 m.deliveryCount(), code, describe(t), DeadLetters.headersJson(wireHeaders(m)),
                 m.sealed() == null ? null : new String(m.sealed(), StandardCharsets.UTF_8));
-        m.deadLettered(o.deadLettered());
         LOG.warn("message {} to {}: delivery {} [{}]: {}", m.messageId(), m.partnerId(), o.describe(), code, describe(t));
         LOG.debug("delivery failure of {}", m.messageId(), t);
     }
 
-    /** For the error handler: whether the failed message was dead-lettered (then it is taken off its queue). */
-    public boolean deadLettered(Exchange exchange) {
+    /** For the error handler: whether this failure is the message's last attempt (then it is dead-lettered, not rolled back). */
+    public boolean lastAttempt(Exchange exchange) {
         OutboundMessage m = exchange.getProperty(OutboundMessage.PROPERTY, OutboundMessage.class);
-        return m != null && m.deadLettered();
+        return m != null && m.queue() != null
+                && attempts.isLast(DeliveryAttempts.Kind.OUTBOUND, m.messageId(), policy.forQueue(m.queue()), m.deliveryCount());
     }
 
     /**

@@ -92,15 +92,14 @@ public final class NationalCallback implements Processor {
         DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.NATIONAL_CALLBACK, m.messageId(), queue, settings,
                 m.deliveryCount(), code, DeliveryFailed.describe(t), DeadLetters.headersJson(headers),
                 m.nationalPayload() == null ? null : new String(m.nationalPayload(), StandardCharsets.UTF_8));
-        m.deadLettered(o.deadLettered());
         LOG.warn("message {} from {}: national callback {} [{}]: {}", m.messageId(), m.partnerId(), o.describe(), code,
                 DeliveryFailed.describe(t));
         LOG.debug("national callback failure of {}", m.messageId(), t);
     }
 
-    /** For the error handler: whether the failed message was dead-lettered (then it is taken off its queue). */
-    public boolean deadLettered(Exchange exchange) {
+    /** For the error handler: whether this failure is the message's last attempt (then it is dead-lettered, not rolled back). */
+    public boolean lastAttempt(Exchange exchange) {
         InboundMessage m = exchange.getProperty(InboundMessage.PROPERTY, InboundMessage.class);
-        return m != null && m.deadLettered();
+        return m != null && attempts.isLast(DeliveryAttempts.Kind.NATIONAL_CALLBACK, m.messageId(), settings, m.deliveryCount());
     }
 }

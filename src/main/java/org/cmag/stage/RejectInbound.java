@@ -67,14 +67,13 @@ public final class RejectInbound {
         LOG.debug("processing failure of {}", id, t);
         if (last && m != null) {
             deadLetter(m, code, DeliveryFailed.describe(t));
-            m.deadLettered(true);
         }
     }
 
-    /** For the error handler: whether the failed message was dead-lettered (then it is taken off its queue). */
-    public boolean deadLettered(Exchange exchange) {
+    /** For the error handler: whether this failure is the message's last attempt (then it is dead-lettered, not rolled back). */
+    public boolean lastAttempt(Exchange exchange) {
         InboundMessage m = exchange.getProperty(InboundMessage.PROPERTY, InboundMessage.class);
-        return m != null && m.deadLettered();
+        return m != null && m.messageId() != null && settings.exhaustedAt(m.deliveryCount());
     }
 
     private void deadLetter(InboundMessage m, String code, String detail) {

@@ -34,8 +34,10 @@ public final class RecoverPending {
 
     /** Stage {@code find-pending}: the body becomes the list of resends. */
     public List<Recovery.Resend> pending() {
-        boolean startup = firstPass.getAndSet(false);
+        // the start-up pass (everything the previous process left) until one pass succeeded
+        boolean startup = firstPass.get();
         List<Recovery.Resend> out = new ArrayList<>(recovery.pending(startup));
+        firstPass.set(false);
         for (long id : deadLetters.store().replayRequested()) {
             out.add(deadLetters.replay(id, null));
         }
@@ -67,6 +69,12 @@ public final class RecoverPending {
         if (r.table() != null) {
             recovery.requeued(r);
         }
+    }
+
+    /** Error stage of a whole pass (the database or the broker is away): logged in one line; the next pass tries again. */
+    public void passFailed(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.warn("recovery pass not done (next pass retries): {}", DeliveryFailed.describe(t));
     }
 
     /** Error stage of one resend: logged in one line; the next pass tries again. */

@@ -1,6 +1,5 @@
 package org.cmag.stage;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -80,6 +79,6 @@ public final class RejectInbound {
         Instant now = clock.instant();
         attempts.deadLetter(DeadLetterStore.DeadLetter.of(queue, m.messageId(), m.partnerId(), m.caseId(), code, m.deliveryCount(), null, now,
                 detail, now, DeadLetters.headersJson(Map.of(GatewayHeaders.MESSAGE_ID, m.messageId())),
-                m.messageId() == null ? null : new String(m.messageId().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)));
+                m.messageId()));
     }
 }

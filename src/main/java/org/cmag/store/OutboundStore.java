@@ -29,26 +29,11 @@ public final class OutboundStore {
         }
     }
 
-    /** Inserts the sealed message and its audit events in one transaction. */
+    /** Inserts the sealed message and its audit events in one transaction (the gateway records with {@code OutboundRecorder}). */
     public void recordSealed(Outbound m, AuditEvent... events) {
-        recordSealed(m, c -> null, events);
-    }
-
-    /** Inserts the sealed message, runs {@code alsoInTransaction} (e.g. the case change it causes) and audits, in one transaction. */
-    public void recordSealed(Outbound m, Database.SqlWork<?> alsoInTransaction, AuditEvent... events) {
-        recordSealed(m, c -> null, alsoInTransaction, events);
-    }
-
-    /**
-     * As {@link #recordSealed(Outbound, Database.SqlWork, AuditEvent...)}, with {@code first} run before anything else in the
-     * transaction (a conditional claim whose failure leaves nothing recorded).
-     */
-    public void recordSealed(Outbound m, Database.SqlWork<?> first, Database.SqlWork<?> alsoInTransaction, AuditEvent... events) {
         database.inTransaction(c -> {
-            first.run(c);
             insert(c, m, null);
             audit.append(c, events);
-            alsoInTransaction.run(c);
             return null;
         });
     }

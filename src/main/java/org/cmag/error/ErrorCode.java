@@ -109,6 +109,7 @@ public enum ErrorCode {
     KEY_MATERIAL("key_material", FaultSide.SERVER, 500, "Key material is missing or unusable"),
     CONFIGURATION("configuration", FaultSide.SERVER, 500, "The gateway configuration is invalid"),
     STORAGE_UNAVAILABLE("storage_unavailable", FaultSide.SERVER, 503, "Durable storage is not available"),
+    STARTING("starting", FaultSide.SERVER, 503, "The gateway is starting and does not serve requests yet"),
     INTERNAL("internal", FaultSide.SERVER, 500, "Internal error");
 
     private final String code;
@@ -138,5 +139,17 @@ public enum ErrorCode {
 
     public String title() {
         return title;
+    }
+
+    /**
+     * Seconds a caller should wait before sending the same request again ({@code Retry-After}), or 0 when the answer
+     * carries none: the gateway is starting, or a store is down (the store probe notices its return within a second).
+     */
+    public int retryAfterSeconds() {
+        return switch (this) {
+            case STARTING -> 1;
+            case STORAGE_UNAVAILABLE -> 5;
+            default -> 0;
+        };
     }
 }

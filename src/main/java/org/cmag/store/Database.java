@@ -4,15 +4,32 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.flywaydb.core.Flyway;
 
-/** The gateway's JDBC pool (H2 file by default, PostgreSQL in production), migrated by Flyway at start-up. */
+/**
+ * The gateway's JDBC pool (H2 file by default, PostgreSQL in production), migrated by Flyway at start-up.
+ *
+ * <p>Outages (README "When a store is down"): {@link #check} answers whether the database answers, over a one-connection
+ * pool of its own (so that a busy main pool never makes a live database look down); once the store probe has seen it
+ * down ({@link #markUnavailable}) work fails at once instead of waiting on the pool, and the connections of
+ * transactions still in flight are aborted, so a server that stopped answering holds no request for longer than it
+ * took the probe to notice.
+ */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
+    private final HikariConfig checkConfig;
+    private volatile HikariDataSource checkPool;
+    /** Connections of the transactions running now (those {@link #markUnavailable} aborts). */
+    private final Set<Connection> inUse = ConcurrentHashMap.newKeySet();
+    /** Since when the database is known to be down (the store probe said so), or null: work then fails at once. */
+    private volatile String unavailable;
 
     public Database(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, null, null);
@@ -24,6 +41,33 @@ public final class Database implements AutoCloseable {
      * append-only (triggers) and, for a separate runtime user, leaves it only SELECT/INSERT on them.
      */
     public Database(String url, String user, String password, int poolSize, String migrationUser, String migrationPassword) {
+        this(url, user, password, poolSize, migrationUser, migrationPassword, Timeouts.POOL_DEFAULTS);
+    }
+
+    /**
+     * How long the gateway waits on the database before it gives up. {@code connection}: the longest wait for a pooled
+     * connection (the pool's connectionTimeout: a database that is down, or a pool exhausted under load) and, on
+     * PostgreSQL, for a new connection to be established and logged in; a connection is validated within the shorter
+     * of it and one second. {@code socket}: on PostgreSQL, the longest a statement waits for the server's next bytes
+     * (a server that stopped answering mid-statement); it must exceed the longest single statement the gateway runs
+     * (retention purge, a chain verification or export read), zero waits for ever.
+     */
+    public record Timeouts(Duration connection, Duration socket) {
+        /** The pool's and the driver's own defaults: 30 s to get a connection, no limit on server silence. */
+        public static final Timeouts POOL_DEFAULTS = new Timeouts(Duration.ofSeconds(30), Duration.ZERO);
+
+        public Timeouts {
+            if (connection.toMillis() < 250) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.db.timeout-ms must be at least 250, not " + connection.toMillis());
+            }
+            if (socket.isNegative()) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.db.socket-timeout-seconds must not be negative");
+            }
+        }
+    }
+
+    /** As {@link #Database(String, String, String, int, String, String)}, with the given timeouts. */
+    public Database(String url, String user, String password, int poolSize, String migrationUser, String migrationPassword, Timeouts timeouts) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         cfg.setUsername(user);
@@ -31,6 +75,22 @@ public final class Database implements AutoCloseable {
         cfg.setMaximumPoolSize(poolSize);
         cfg.setAutoCommit(true);
         cfg.setPoolName("cmag-db");
+        cfg.setConnectionTimeout(timeouts.connection().toMillis());
+        cfg.setValidationTimeout(Math.max(250, Math.min(1000, timeouts.connection().toMillis() - 1)));
+        if (url.startsWith("jdbc:postgresql:")) {
+            // a dead or silent server fails the statement instead of holding the request (driver settings are seconds)
+            long connectSeconds = Math.max(1, (timeouts.connection().toMillis() + 999) / 1000);
+            cfg.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
+            cfg.addDataSourceProperty("loginTimeout", String.valueOf(connectSeconds));
+            cfg.addDataSourceProperty("socketTimeout", String.valueOf(timeouts.socket().toSeconds()));
+            cfg.addDataSourceProperty("tcpKeepAlive", "true");
+        }
+        this.checkConfig = new HikariConfig();
+        cfg.copyStateTo(checkConfig);
+        checkConfig.setPoolName("cmag-db-check");
+        checkConfig.setMaximumPoolSize(1);
+        checkConfig.setMinimumIdle(1);
+        checkConfig.setInitializationFailTimeout(-1); // created while the database may be down
         try {
             this.dataSource = new HikariDataSource(cfg);
         } catch (RuntimeException e) {
@@ -71,7 +131,68 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * Returns when the database answers on the check pool's connection within {@code validSeconds}; throws when it does
+     * not. The caller (the store probe) bounds the wait for the connection itself.
+     */
+    public void check(int validSeconds) throws SQLException {
+        HikariDataSource pool = checkPool;
+        if (pool == null) {
+            synchronized (this) {
+                if (checkPool == null) {
+                    checkPool = new HikariDataSource(checkConfig);
+                }
+                pool = checkPool;
+            }
+        }
+        try (Connection c = pool.getConnection()) {
+            if (!c.isValid(validSeconds)) {
+                throw new SQLException("the database did not answer within " + validSeconds + " s", "08006");
+            }
+        }
+    }
+
+    /**
+     * The store probe saw the database go down: from now on {@link #connection()} and {@link #inTransaction} fail at once
+     * with {@code storage_unavailable} instead of waiting on the pool, until {@link #markAvailable()}; the connections
+     * of transactions in flight are aborted (their work fails with {@code storage_unavailable} now rather than when a
+     * socket timeout ends it). Returns how many were aborted.
+     */
+    public int markUnavailable(String since) {
+        unavailable = since;
+        int aborted = 0;
+        for (Connection c : inUse) {
+            try {
+                c.abort(Database::daemon); // the driver closes the socket on a thread of its own: the caller never blocks
+                aborted++;
+            } catch (SQLException | RuntimeException e) {
+                // closed meanwhile
+            }
+        }
+        dataSource.getHikariPoolMXBean().softEvictConnections(); // fresh connections once it is back
+        return aborted;
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "cmag-db-abort");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The store probe saw the database come back. */
+    public void markAvailable() {
+        unavailable = null;
+    }
+
+    private void failIfKnownDown() {
+        String since = unavailable;
+        if (since != null) {
+            throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "The database is not available (since " + since + ")");
+        }
+    }
+
     public Connection connection() {
+        failIfKnownDown();
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
@@ -81,15 +202,21 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction and commits it; rolls back and rethrows on any failure. */
     public <T> T inTransaction(SqlWork<T> work) {
+        failIfKnownDown();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            inUse.add(c);
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } finally {
+                inUse.remove(c);
             }
         } catch (SQLException e) {
             throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Database operation failed: " + e.getMessage(), null, e);
@@ -104,6 +231,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkPool != null) {
+            checkPool.close();
+        }
         dataSource.close();
     }
 

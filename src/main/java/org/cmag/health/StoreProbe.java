@@ -69,7 +69,8 @@ public final class StoreProbe implements AutoCloseable {
     private final Clock clock;
     private final Map<Store, ExecutorService> workers = new EnumMap<>(Store.class);
     private final Map<Store, Future<?>> pending = new EnumMap<>(Store.class);
-    private final Map<Store, Status> states = new EnumMap<>(Store.class);
+    /** The last state of each store: an immutable map, replaced by the probe thread (readers on every request take no lock). */
+    private volatile Map<Store, Status> states;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -89,10 +90,12 @@ public final class StoreProbe implements AutoCloseable {
         this.interval = interval;
         this.timeout = timeout;
         this.clock = clock;
+        Map<Store, Status> initial = new EnumMap<>(Store.class);
         for (Store store : this.checks.keySet()) {
             workers.put(store, Executors.newSingleThreadExecutor(r -> daemon(r, "cmag-probe-" + name + "-" + store.label())));
-            states.put(store, new Status(true, clock.instant(), null));
+            initial.put(store, new Status(true, clock.instant(), null));
         }
+        this.states = Map.copyOf(initial);
         this.thread = daemon(this::loop, "cmag-probe-" + name);
     }
 
@@ -119,13 +122,11 @@ public final class StoreProbe implements AutoCloseable {
 
     /** The last known state of {@code store}. */
     public Status status(Store store) {
-        synchronized (states) {
-            Status s = states.get(store);
-            if (s == null) {
-                throw new IllegalArgumentException("store " + store + " is not probed");
-            }
-            return s;
+        Status s = states.get(store);
+        if (s == null) {
+            throw new IllegalArgumentException("store " + store + " is not probed");
         }
+        return s;
     }
 
     public boolean isUp(Store store) {
@@ -134,9 +135,7 @@ public final class StoreProbe implements AutoCloseable {
 
     /** Whether every probed store is up. */
     public boolean allUp() {
-        synchronized (states) {
-            return states.values().stream().allMatch(Status::up);
-        }
+        return states.values().stream().allMatch(Status::up);
     }
 
     private void loop() {
@@ -191,20 +190,23 @@ public final class StoreProbe implements AutoCloseable {
         }
     }
 
+    /** Only the probe thread (or start(), before it runs) records. */
     private void record(Store store, String error) {
         boolean up = error == null;
+        Map<Store, Status> next = new EnumMap<>(Store.class);
+        next.putAll(states);
+        Status old = next.get(store);
+        Instant previousSince = old.since();
         Status changed = null;
-        Instant previousSince;
-        synchronized (states) {
-            Status old = states.get(store);
-            previousSince = old.since();
-            if (old.up() != up) {
-                changed = new Status(up, clock.instant(), error);
-                states.put(store, changed);
-            } else if (!up) {
-                states.put(store, new Status(false, old.since(), error));
-            }
+        if (old.up() != up) {
+            changed = new Status(up, clock.instant(), error);
+            next.put(store, changed);
+        } else if (!up) {
+            next.put(store, new Status(false, old.since(), error));
+        } else {
+            return;
         }
+        states = Map.copyOf(next);
         if (changed == null) {
             return;
         }

@@ -3,9 +3,11 @@ package org.cmag.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -16,16 +18,18 @@ import org.flywaydb.core.Flyway;
 /**
  * The gateway's JDBC pool (H2 file by default, PostgreSQL in production), migrated by Flyway at start-up.
  *
- * <p>Outages (README "When a store is down"): {@link #check} answers whether the database answers, over a one-connection
- * pool of its own (so that a busy main pool never makes a live database look down); once the store probe has seen it
+ * <p>Outages (README "When a store is down"): {@link #check} answers whether the database answers, over a connection of
+ * its own outside the pool (so that a busy pool never makes a live database look down); once the store probe has seen it
  * down ({@link #markUnavailable}) work fails at once instead of waiting on the pool, and the connections of
  * transactions still in flight are aborted, so a server that stopped answering holds no request for longer than it
  * took the probe to notice.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
-    private final HikariConfig checkConfig;
-    private volatile HikariDataSource checkPool;
+    private final String url;
+    private final Properties checkProperties = new Properties();
+    /** The connection {@link #check} uses (the store probe's worker thread only); reopened after a failure. */
+    private volatile Connection checkConnection;
     /** Connections of the transactions running now (those {@link #markUnavailable} aborts). */
     private final Set<Connection> inUse = ConcurrentHashMap.newKeySet();
     /** Since when the database is known to be down (the store probe said so), or null: work then fails at once. */
@@ -85,12 +89,10 @@ public final class Database implements AutoCloseable {
             cfg.addDataSourceProperty("socketTimeout", String.valueOf(timeouts.socket().toSeconds()));
             cfg.addDataSourceProperty("tcpKeepAlive", "true");
         }
-        this.checkConfig = new HikariConfig();
-        cfg.copyStateTo(checkConfig);
-        checkConfig.setPoolName("cmag-db-check");
-        checkConfig.setMaximumPoolSize(1);
-        checkConfig.setMinimumIdle(1);
-        checkConfig.setInitializationFailTimeout(-1); // created while the database may be down
+        this.url = url;
+        checkProperties.putAll(cfg.getDataSourceProperties());
+        checkProperties.setProperty("user", user);
+        checkProperties.setProperty("password", password == null ? "" : password);
         try {
             this.dataSource = new HikariDataSource(cfg);
         } catch (RuntimeException e) {
@@ -132,22 +134,34 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Returns when the database answers on the check pool's connection within {@code validSeconds}; throws when it does
-     * not. The caller (the store probe) bounds the wait for the connection itself.
+     * Returns when the database answers within {@code validSeconds} on a connection of its own (kept open, reopened
+     * after a failure, so that the database's return is seen on the next call); throws when it does not. For one
+     * caller at a time (the store probe's worker), which also bounds the wait for a new connection.
      */
     public void check(int validSeconds) throws SQLException {
-        HikariDataSource pool = checkPool;
-        if (pool == null) {
-            synchronized (this) {
-                if (checkPool == null) {
-                    checkPool = new HikariDataSource(checkConfig);
-                }
-                pool = checkPool;
+        Connection c = checkConnection;
+        try {
+            if (c == null || c.isClosed()) {
+                c = DriverManager.getConnection(url, checkProperties);
+                checkConnection = c;
             }
-        }
-        try (Connection c = pool.getConnection()) {
             if (!c.isValid(validSeconds)) {
                 throw new SQLException("the database did not answer within " + validSeconds + " s", "08006");
+            }
+        } catch (SQLException e) {
+            closeCheckConnection();
+            throw e;
+        }
+    }
+
+    private void closeCheckConnection() {
+        Connection c = checkConnection;
+        checkConnection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // it is gone either way
             }
         }
     }
@@ -231,9 +245,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        if (checkPool != null) {
-            checkPool.close();
-        }
+        closeCheckConnection();
         dataSource.close();
     }
 

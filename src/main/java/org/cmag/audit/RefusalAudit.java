@@ -39,6 +39,10 @@ public final class RefusalAudit implements AutoCloseable {
     private final BooleanSupplier databaseUp;
     private final ScheduledExecutorService drainer;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final long retryMillis;
+    /** After a failed drain the retry waits longer (doubling up to a minute); the drainer thread only. */
+    private long backoffMillis;
+    private long nextRetry;
 
     public RefusalAudit(AuditLog audit, AuditSpool spool, Database database, BooleanSupplier databaseUp, Duration retryInterval, String name) {
         this.audit = audit;
@@ -50,8 +54,9 @@ public final class RefusalAudit implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(1, retryInterval.toMillis());
-        drainer.scheduleWithFixedDelay(this::drainIfWaiting, every, every, TimeUnit.MILLISECONDS);
+        this.retryMillis = Math.max(1, retryInterval.toMillis());
+        this.nextRetry = System.nanoTime();
+        drainer.scheduleWithFixedDelay(this::drainIfWaiting, retryMillis, retryMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Audits a refusal that has nothing to do with the database. */
@@ -85,13 +90,19 @@ public final class RefusalAudit implements AutoCloseable {
 
     /** Appends the spooled records now, on the calling thread; failures are logged (the retry goes on). */
     public void drainNow() {
+        tryDrain();
+    }
+
+    private boolean tryDrain() {
         if (spool.pending() == 0) {
-            return;
+            return true;
         }
         try {
             spool.drain(database, audit);
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("Audit spool: {} record(s) still wait for the database: {}", spool.pending(), e.getMessage());
+            return false;
         }
     }
 
@@ -110,8 +121,14 @@ public final class RefusalAudit implements AutoCloseable {
     }
 
     private void drainIfWaiting() {
-        if (spool.pending() > 0 && databaseUp.getAsBoolean()) {
-            drainNow();
+        if (spool.pending() == 0 || !databaseUp.getAsBoolean() || System.nanoTime() - nextRetry < 0) {
+            return;
+        }
+        if (tryDrain()) {
+            backoffMillis = 0;
+        } else {
+            backoffMillis = Math.min(60_000, Math.max(retryMillis, backoffMillis * 2));
+            nextRetry = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
         }
     }
 

@@ -44,7 +44,7 @@ final class StoreWatch implements AutoCloseable {
         Map<Store, StoreProbe.Check> checks = new EnumMap<>(Store.class);
         checks.put(Store.DATABASE, () -> database.check(validSeconds));
         checks.put(Store.BROKER, broker::check);
-        StoreProbe stores = new StoreProbe(config.gatewayId(), checks, interval, timeout, clock).start();
+        StoreProbe stores = new StoreProbe(config.gatewayId(), checks, interval, timeout, clock);
         RefusalAudit refusals;
         try {
             refusals = new RefusalAudit(audit, new AuditSpool(config.getPath("gateway.audit.spool-dir"), clock), database,
@@ -53,7 +53,6 @@ final class StoreWatch implements AutoCloseable {
             stores.close();
             throw e;
         }
-        refusals.drainNow();
         stores.addListener((store, status) -> {
             if (store != Store.DATABASE) {
                 return;
@@ -68,6 +67,13 @@ final class StoreWatch implements AutoCloseable {
                 }
             }
         });
+        try {
+            stores.start();
+        } catch (RuntimeException e) {
+            refusals.close();
+            throw e;
+        }
+        refusals.drainNow();
         return new StoreWatch(stores, refusals);
     }
 

@@ -14,8 +14,10 @@ final class HealthCommand {
     static final String HELP = """
             Usage: java -jar target/cmag.jar health [--url URL]
 
-            Exits 0 when the gateway at URL answers {"status":"UP"} within 5 seconds, 1 otherwise.
-              --url URL   default http://127.0.0.1:8480/health
+            Exits 0 when the gateway at URL answers 200 {"status":"UP"} (or {"status":"READY"}) within 5 seconds,
+            1 otherwise (DOWN, 503 starting while the gateway starts, no answer).
+              --url URL   default http://127.0.0.1:8480/health; /health/ready asks for readiness,
+                          /health/live for liveness only
             """;
 
     private final PrintStream out;
@@ -35,7 +37,7 @@ final class HealthCommand {
             HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
                     HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             out.println(r.statusCode() + " " + r.body());
-            return r.statusCode() == 200 && r.body().contains("\"status\":\"UP\"") ? 0 : 1;
+            return r.statusCode() == 200 && (r.body().contains("\"status\":\"UP\"") || r.body().contains("\"status\":\"READY\"")) ? 0 : 1;
         } catch (IOException | IllegalArgumentException e) {
             out.println("DOWN: " + e.getMessage());
             return 1;

@@ -46,7 +46,7 @@ final class StartCommand {
         out.println("  national API   POST " + gateway.httpBase() + "/api/v1/requests");
         out.println("  partner REST   POST " + gateway.httpBase() + "/exchange/v1/messages");
         out.println("  partner SOAP        " + config.get("gateway.soap.address"));
-        out.println("  health         GET  " + gateway.httpBase() + "/health");
+        out.println("  health         GET  " + gateway.httpBase() + "/health  (/health/live, /health/ready)");
         out.println("  data           " + Path.of(config.get("gateway.data-dir")).toAbsolutePath());
         out.println("  partners       " + gateway.registry().all().stream().map(p -> p.id() + " (" + p.channel() + " " + 
                 (p.channel() == org.cmag.policy.Partner.Channel.SOAP ? p.soapEndpoint() : p.restEndpoint()) + ")").toList());

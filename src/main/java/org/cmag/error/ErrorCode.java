@@ -115,6 +115,7 @@ public enum ErrorCode {
     RECORD_MISSING("record_missing", FaultSide.SERVER, 500,
             "A queued message has no record in the database (it is dead-lettered, not delivered)"),
     STORAGE_UNAVAILABLE("storage_unavailable", FaultSide.SERVER, 503, "Durable storage is not available"),
+    STARTING("starting", FaultSide.SERVER, 503, "The gateway is starting and does not serve requests yet"),
     INTERNAL("internal", FaultSide.SERVER, 500, "Internal error");
 
     private final String code;
@@ -144,5 +145,17 @@ public enum ErrorCode {
 
     public String title() {
         return title;
+    }
+
+    /**
+     * Seconds a caller should wait before sending the same request again ({@code Retry-After}), or 0 when the answer
+     * carries none: the gateway is starting, or a store is down (the store probe notices its return within a second).
+     */
+    public int retryAfterSeconds() {
+        return switch (this) {
+            case STARTING -> 1;
+            case STORAGE_UNAVAILABLE -> 5;
+            default -> 0;
+        };
     }
 }

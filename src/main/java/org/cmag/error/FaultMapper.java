@@ -7,9 +7,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.interceptor.Fault;
+import org.cmag.audit.RefusalAudit;
 import org.cmag.messaging.GatewayHeaders;
 import org.cmag.store.AuditEvent;
-import org.cmag.store.AuditLog;
 import org.cmag.store.AuditSubject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +19,17 @@ import org.w3c.dom.Element;
 /**
  * The one place where failures become answers: HTTP {@code application/problem+json} or a SOAP fault, each
  * with the stable error code and the pointer of the bad field, plus an audit record. Never a stack trace
- * to a client: unexpected failures are logged here with an incident id that the answer carries.
+ * to a client: unexpected failures are logged here with an incident id that the answer carries. The audit record is
+ * written before the answer: in the chain, or, while the database is down, in the audit spool that the chain takes
+ * once it is back ({@link RefusalAudit}). Answers that ask the caller to come back later carry {@code Retry-After}.
  */
 public final class FaultMapper {
     private static final Logger LOG = LoggerFactory.getLogger(FaultMapper.class);
     public static final String ERROR_NS = "urn:cmag:error:1";
 
-    private final AuditLog audit;
+    private final RefusalAudit audit;
 
-    public FaultMapper(AuditLog audit) {
+    public FaultMapper(RefusalAudit audit) {
         this.audit = audit;
     }
 
@@ -39,6 +41,9 @@ public final class FaultMapper {
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, e.errorCode().httpStatus());
         m.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        if (e.errorCode().retryAfterSeconds() > 0) {
+            m.setHeader("Retry-After", String.valueOf(e.errorCode().retryAfterSeconds()));
+        }
         m.setBody(problemJson(e));
     }
 
@@ -99,9 +104,13 @@ public final class FaultMapper {
                 return g;
             }
         }
+        if (RefusalAudit.databaseFailure(t)) {
+            // a database connection failed under a step that did not wrap it: still the coded, retryable answer
+            return new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "The database is not available; nothing was processed", null, t);
+        }
         String incident = UUID.randomUUID().toString();
         LOG.error("Unexpected failure, incident {}", incident, t);
-        return new GatewayException(ErrorCode.INTERNAL, "Internal error; incident " + incident);
+        return new GatewayException(ErrorCode.INTERNAL, "Internal error; incident " + incident, null, t);
     }
 
     /** The codes of refused access: no or a bad token, a missing role, a partner acting as another. */
@@ -130,8 +139,8 @@ public final class FaultMapper {
         AuditSubject subject = subject(exchange);
         String partner = caller != null && caller.partnerId() != null ? caller.partnerId() : subject.partnerId();
         try {
-            audit.append(AuditEvent.rejected("access-denied", actor, partner, subject.messageId(), null,
-                    e.errorCode().code(), endpoint + ": " + e.detail()));
+            audit.record(AuditEvent.rejected("access-denied", actor, partner, subject.messageId(), null,
+                    e.errorCode().code(), endpoint + ": " + e.detail()), e.getCause());
         } catch (RuntimeException auditFailure) {
             LOG.error("Could not audit refused access {} ({})", e.errorCode().code(), endpoint, auditFailure);
         }
@@ -154,8 +163,8 @@ public final class FaultMapper {
         String detail = e.pointer() == null ? e.detail() : e.detail() + " [at " + e.pointer() + "]";
         String actor = held || auditRead || deadLetters ? officer(exchange) : national ? "national" : partner == null ? "unknown" : partner;
         try {
-            audit.append(AuditEvent.rejected(type, actor, partner, subject.messageId(), subject.caseId(), e.errorCode().code(), detail)
-                    .withDigest(subject.auditDigest()));
+            audit.record(AuditEvent.rejected(type, actor, partner, subject.messageId(), subject.caseId(), e.errorCode().code(), detail)
+                    .withDigest(subject.auditDigest()), e.getCause());
         } catch (RuntimeException auditFailure) {
             LOG.error("Could not audit rejection {} ({})", e.errorCode().code(), route, auditFailure);
         }

@@ -3,8 +3,8 @@ package org.cmag.error;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import org.cmag.audit.RefusalAudit;
 import org.cmag.store.AuditEvent;
-import org.cmag.store.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 public final class OversizedRequests implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(OversizedRequests.class);
 
-    private final AuditLog audit;
+    private final RefusalAudit audit;
     private final long limit;
 
-    public OversizedRequests(AuditLog audit, long limit) {
+    public OversizedRequests(RefusalAudit audit, long limit) {
         this.audit = audit;
         this.limit = limit;
     }
@@ -43,7 +43,7 @@ public final class OversizedRequests implements Handler<RoutingContext> {
         byte[] body = FaultMapper.problemJson(e);
         // the audit append is a database write: off the event loop
         ctx.vertx().executeBlocking(() -> {
-            audit.append(AuditEvent.rejected(type, "anonymous", null, null, null, e.errorCode().code(), method + " " + path + ": " + e.detail()));
+            audit.record(AuditEvent.rejected(type, "anonymous", null, null, null, e.errorCode().code(), method + " " + path + ": " + e.detail()));
             return null;
         }, false).onComplete(done -> {
             if (done.failed()) {

@@ -88,10 +88,12 @@ public final class Gateway implements AutoCloseable {
     private final KeyRing keys;
     private final org.cmag.tls.ChannelTls tls;
     private final AutoCloseable tlsVertx;
+    private final StoreWatch watch;
 
     private Gateway(GatewayConfig config, Main main, Broker broker, Database database, AuditLog audit,
             org.cmag.audit.Checkpoints checkpoints, OutboundStore outbound,
-            InboundStore inbound, CaseStore cases, PartnerRegistry registry, KeyRing keys, org.cmag.tls.ChannelTls tls, AutoCloseable tlsVertx) {
+            InboundStore inbound, CaseStore cases, PartnerRegistry registry, KeyRing keys, org.cmag.tls.ChannelTls tls, AutoCloseable tlsVertx,
+            StoreWatch watch) {
         this.config = config;
         this.main = main;
         this.broker = broker;
@@ -105,6 +107,7 @@ public final class Gateway implements AutoCloseable {
         this.keys = keys;
         this.tls = tls;
         this.tlsVertx = tlsVertx;
+        this.watch = watch;
     }
 
     /** Starts a gateway with the system clock. */
@@ -143,6 +146,9 @@ public final class Gateway implements AutoCloseable {
             opened.add(broker);
 
             AuditLog audit = new AuditLog(database, clock);
+            // store probe, refusal audit with its spool, consumer pause, start-up gate (README "When a store is down")
+            StoreWatch watch = StoreWatch.start(config, database, broker, audit, clock);
+            opened.add(watch);
             OutboundStore outbound = new OutboundStore(database, audit);
             InboundStore inbound = new InboundStore(database, audit);
             CaseStore cases = new CaseStore(database, audit, new CaseStateMachine());
@@ -169,6 +175,8 @@ public final class Gateway implements AutoCloseable {
             String country = config.get("gateway.country");
 
             Main main = new Main();
+            // every request on the REST port is answered 503 starting until every route is up
+            main.bind("gatedHttpServerFactory", new GatedHttpServerFactory(watch.gate));
             AutoCloseable tlsVertx = null;
             if (tlsEnabled) {
                 // camel platform-http finds this Vert.x in the registry; its HTTP server is served over TLS (TlsListeners)
@@ -180,7 +188,8 @@ public final class Gateway implements AutoCloseable {
             main.bind("soapServerTls", org.cmag.tls.TlsListeners.soapServer(tlsEnabled ? tls : null, soapAddress.getHost(), soapAddress.getPort()));
             main.bind("checkClientCertificate", new org.cmag.stage.CheckClientCertificate(tls, registry, clock));
             main.bind("jms", JmsComponent.jmsComponent(broker.connectionFactory()));
-            main.bind("faultMapper", new FaultMapper(audit));
+            main.bind("faultMapper", new FaultMapper(watch.refusals));
+            main.bind("requireStores", new org.cmag.stage.RequireStores(watch.stores));
             // access control: one stage per endpoint group's role (pass-through in gateway.auth.mode=none)
             org.cmag.identity.AccessControl access = identity.access();
             main.bind("authenticatePartner", new org.cmag.stage.Authenticate(access, org.cmag.identity.Role.PARTNER_ADMINISTRATION));
@@ -270,7 +279,7 @@ public final class Gateway implements AutoCloseable {
                     audit, clock);
             main.bind("automaticReplies", replies);
             main.bind("caseDeadlines", new org.cmag.stage.CaseDeadlines(cases, registry, protocol, replies, clock));
-            main.bind("healthCheck", new HealthCheck(ownId, broker, database, registry, keys, clock, expiryWarningDays(config)));
+            main.bind("healthCheck", new HealthCheck(ownId, watch.stores, watch.gate::isOpen, registry, keys, clock, expiryWarningDays(config)));
             main.bind("registerReceivedData", new org.cmag.stage.NoteReceivedData(clock));
             main.bind("recordConsentDecision", new org.cmag.stage.NoteConsentDecision());
             main.bind("checkOnwardTransfer", new org.cmag.stage.CheckOnwardTransfer(new org.cmag.transfer.OnwardTransferCheck(register)));
@@ -300,10 +309,13 @@ public final class Gateway implements AutoCloseable {
             main.start();
             // bodies the HTTP server refuses to read (over camel.server.max-body-size) get the coded answer and an audit record
             httpRouter(main.getCamelContext(), config.getInt("gateway.http.port")).route()
-                    .failureHandler(new org.cmag.error.OversizedRequests(audit, serverBodyLimit(maxBytes)));
+                    .failureHandler(new org.cmag.error.OversizedRequests(watch.refusals, serverBodyLimit(maxBytes)));
 
-            Gateway gateway = new Gateway(config, main, broker, database, audit, checkpoints, outbound, inbound, cases, registry, keys, tls, tlsVertx);
+            Gateway gateway = new Gateway(config, main, broker, database, audit, checkpoints, outbound, inbound, cases, registry, keys, tls, tlsVertx,
+                    watch);
             gateway.addDeliveryRoutes(queuePrefix);
+            watch.routesUp(main.getCamelContext(), ownId);
+            LOG.info("Gateway {}: every route is up; {} request(s) were answered 503 starting meanwhile", ownId, watch.gate.refused());
             return gateway;
         } catch (GatewayException e) {
             closeAllQuietly(opened);
@@ -314,11 +326,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The gateway's database (migrated as {@code gateway.db.migration-user} when set). */
+    /** The gateway's database (migrated as {@code gateway.db.migration-user} when set), with the configured timeouts. */
     public static Database openDatabase(GatewayConfig config, int poolSize) {
         return new Database(h2Absolute(config.get("gateway.db.url")), config.get("gateway.db.user"),
                 config.asMap().getOrDefault("gateway.db.password", ""), poolSize, config.getOptional("gateway.db.migration-user"),
-                config.asMap().getOrDefault("gateway.db.migration-password", ""));
+                config.asMap().getOrDefault("gateway.db.migration-password", ""),
+                new Database.Timeouts(Duration.ofMillis(config.getLong("gateway.db.timeout-ms")),
+                        Duration.ofSeconds(config.getLong("gateway.db.socket-timeout-seconds"))));
     }
 
     /** The audit checkpoints of this gateway, signed with its own key, time-stamped when a TSA is configured. */
@@ -663,8 +677,19 @@ public final class Gateway implements AutoCloseable {
         return tls;
     }
 
+    /** The probed state of the database and the broker. */
+    public org.cmag.health.StoreProbe stores() {
+        return watch.stores;
+    }
+
+    /** Whether every route is up (until then the REST port answers 503 starting). */
+    public boolean started() {
+        return watch.gate.isOpen();
+    }
+
     @Override
     public void close() {
+        watch.stopProbing(); // no transitions (nor consumer suspensions) while the routes stop
         try {
             main.stop();
         } catch (Exception e) {
@@ -678,6 +703,7 @@ public final class Gateway implements AutoCloseable {
         if (tlsVertx != null) {
             closeQuietly(tlsVertx);
         }
+        watch.close();
         closeQuietly(broker);
         closeQuietly(database);
     }

@@ -99,6 +99,23 @@ public final class Broker implements AutoCloseable {
         return embedded != null;
     }
 
+    /**
+     * Returns when the broker answers, throws when it does not: the embedded server must be active; for an external
+     * broker the JMS pool must hand out a connection with a session (a failed pooled connection is replaced, which needs
+     * the broker). The store probe runs this on a thread of its own, under its timeout.
+     */
+    public void check() throws jakarta.jms.JMSException {
+        if (embedded != null) {
+            if (!embedded.getActiveMQServer().isActive()) {
+                throw new IllegalStateException("the embedded broker is not active");
+            }
+            return;
+        }
+        try (jakarta.jms.Connection c = pool.createConnection()) {
+            c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE).close();
+        }
+    }
+
     /** Whether the broker (embedded) is active. */
     public boolean isActive() {
         return embedded == null || embedded.getActiveMQServer().isActive();

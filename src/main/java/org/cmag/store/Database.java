@@ -3,18 +3,39 @@ package org.cmag.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.flywaydb.core.Flyway;
 
-/** The gateway's JDBC pool (H2 file by default, PostgreSQL in production), migrated by Flyway at start-up. */
+/**
+ * The gateway's JDBC pool (H2 file by default, PostgreSQL in production), migrated by Flyway at start-up.
+ *
+ * <p>Outages (README "When a store is down"): {@link #check} answers whether the database answers, over a connection of
+ * its own outside the pool (so that a busy pool never makes a live database look down); once the store probe has seen it
+ * down ({@link #markUnavailable}) work fails at once instead of waiting on the pool, and the connections of
+ * transactions still in flight are aborted, so a server that stopped answering holds no request for longer than it
+ * took the probe to notice.
+ */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final java.util.function.UnaryOperator<Connection> decorate;
     private final boolean view;
+    private final String url;
+    private final Properties checkProperties = new Properties();
+    /** The connection {@link #check} uses (the store probe's worker thread only); reopened after a failure. */
+    private volatile Connection checkConnection;
+    /** Connections of the transactions running now (those {@link #markUnavailable} aborts). */
+    private final Set<Connection> inUse = ConcurrentHashMap.newKeySet();
+    /** Since when the database is known to be down (the store probe said so), or null: work then fails at once. */
+    private volatile String unavailable;
 
     public Database(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, null, null);
@@ -26,6 +47,33 @@ public final class Database implements AutoCloseable {
      * append-only (triggers) and, for a separate runtime user, leaves it only SELECT/INSERT on them.
      */
     public Database(String url, String user, String password, int poolSize, String migrationUser, String migrationPassword) {
+        this(url, user, password, poolSize, migrationUser, migrationPassword, Timeouts.POOL_DEFAULTS);
+    }
+
+    /**
+     * How long the gateway waits on the database before it gives up. {@code connection}: the longest wait for a pooled
+     * connection (the pool's connectionTimeout: a database that is down, or a pool exhausted under load) and, on
+     * PostgreSQL, for a new connection to be established and logged in; a connection is validated within the shorter
+     * of it and one second. {@code socket}: on PostgreSQL, the longest a statement waits for the server's next bytes
+     * (a server that stopped answering mid-statement); it must exceed the longest single statement the gateway runs
+     * (retention purge, a chain verification or export read), zero waits for ever.
+     */
+    public record Timeouts(Duration connection, Duration socket) {
+        /** The pool's and the driver's own defaults: 30 s to get a connection, no limit on server silence. */
+        public static final Timeouts POOL_DEFAULTS = new Timeouts(Duration.ofSeconds(30), Duration.ZERO);
+
+        public Timeouts {
+            if (connection.toMillis() < 250) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.db.timeout-ms must be at least 250, not " + connection.toMillis());
+            }
+            if (socket.isNegative()) {
+                throw new GatewayException(ErrorCode.CONFIGURATION, "gateway.db.socket-timeout-seconds must not be negative");
+            }
+        }
+    }
+
+    /** As {@link #Database(String, String, String, int, String, String)}, with the given timeouts. */
+    public Database(String url, String user, String password, int poolSize, String migrationUser, String migrationPassword, Timeouts timeouts) {
         this.decorate = java.util.function.UnaryOperator.identity();
         this.view = false;
         HikariConfig cfg = new HikariConfig();
@@ -35,6 +83,20 @@ public final class Database implements AutoCloseable {
         cfg.setMaximumPoolSize(poolSize);
         cfg.setAutoCommit(true);
         cfg.setPoolName("cmag-db");
+        cfg.setConnectionTimeout(timeouts.connection().toMillis());
+        cfg.setValidationTimeout(Math.max(250, Math.min(1000, timeouts.connection().toMillis() - 1)));
+        if (url.startsWith("jdbc:postgresql:")) {
+            // a dead or silent server fails the statement instead of holding the request (driver settings are seconds)
+            long connectSeconds = Math.max(1, (timeouts.connection().toMillis() + 999) / 1000);
+            cfg.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
+            cfg.addDataSourceProperty("loginTimeout", String.valueOf(connectSeconds));
+            cfg.addDataSourceProperty("socketTimeout", String.valueOf(timeouts.socket().toSeconds()));
+            cfg.addDataSourceProperty("tcpKeepAlive", "true");
+        }
+        this.url = url;
+        checkProperties.putAll(cfg.getDataSourceProperties());
+        checkProperties.setProperty("user", user);
+        checkProperties.setProperty("password", password == null ? "" : password);
         try {
             this.dataSource = new HikariDataSource(cfg);
         } catch (RuntimeException e) {
@@ -59,6 +121,7 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.decorate = decorate;
         this.view = true;
+        this.url = null;
     }
 
     /**
@@ -89,7 +152,80 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * Returns when the database answers within {@code validSeconds} on a connection of its own (kept open, reopened
+     * after a failure, so that the database's return is seen on the next call); throws when it does not. For one
+     * caller at a time (the store probe's worker), which also bounds the wait for a new connection.
+     */
+    public void check(int validSeconds) throws SQLException {
+        Connection c = checkConnection;
+        try {
+            if (c == null || c.isClosed()) {
+                c = DriverManager.getConnection(url, checkProperties);
+                checkConnection = c;
+            }
+            if (!c.isValid(validSeconds)) {
+                throw new SQLException("the database did not answer within " + validSeconds + " s", "08006");
+            }
+        } catch (SQLException e) {
+            closeCheckConnection();
+            throw e;
+        }
+    }
+
+    private void closeCheckConnection() {
+        Connection c = checkConnection;
+        checkConnection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // it is gone either way
+            }
+        }
+    }
+
+    /**
+     * The store probe saw the database go down: from now on {@link #connection()} and {@link #inTransaction} fail at once
+     * with {@code storage_unavailable} instead of waiting on the pool, until {@link #markAvailable()}; the connections
+     * of transactions in flight are aborted (their work fails with {@code storage_unavailable} now rather than when a
+     * socket timeout ends it). Returns how many were aborted.
+     */
+    public int markUnavailable(String since) {
+        unavailable = since;
+        int aborted = 0;
+        for (Connection c : inUse) {
+            try {
+                c.abort(Database::daemon); // the driver closes the socket on a thread of its own: the caller never blocks
+                aborted++;
+            } catch (SQLException | RuntimeException e) {
+                // closed meanwhile
+            }
+        }
+        dataSource.getHikariPoolMXBean().softEvictConnections(); // fresh connections once it is back
+        return aborted;
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "cmag-db-abort");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The store probe saw the database come back. */
+    public void markAvailable() {
+        unavailable = null;
+    }
+
+    private void failIfKnownDown() {
+        String since = unavailable;
+        if (since != null) {
+            throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "The database is not available (since " + since + ")");
+        }
+    }
+
     public Connection connection() {
+        failIfKnownDown();
         try {
             return decorate.apply(dataSource.getConnection());
         } catch (SQLException e) {
@@ -99,15 +235,21 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction and commits it; rolls back and rethrows on any failure. */
     public <T> T inTransaction(SqlWork<T> work) {
+        failIfKnownDown();
         try (Connection c = decorate.apply(dataSource.getConnection())) {
-            c.setAutoCommit(false);
+            inUse.add(c);
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } finally {
+                inUse.remove(c);
             }
         } catch (SQLException e) {
             throw new GatewayException(ErrorCode.STORAGE_UNAVAILABLE, "Database operation failed: " + e.getMessage(), null, e);
@@ -122,9 +264,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!view) {
-            dataSource.close();
+        if (view) {
+            return;
         }
+        closeCheckConnection();
+        dataSource.close();
     }
 
     /** A unit of JDBC work. */

@@ -361,7 +361,7 @@ class TwoGatewaysTest {
         var context = pair.nl().camelContext();
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(
                 "outbound-request-submit", "outbound-delivery-DE", "outbound-delivery-GB", "inbound-exchange-receive-rest", "inbound-exchange-receive-soap",
-                "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "national-cases-list", "national-cases-show",
+                "inbound-exchange-accept", "inbound-exchange-process", "admin-health-check", "admin-health-live", "admin-health-ready", "national-cases-list", "national-cases-show",
                 "admin-case-deadlines", "outbound-message-seal", "outbound-case-message", "admin-openapi-document", "inbound-national-callback", "admin-policy-explain",
                 "admin-retention-purge", "admin-consent-record", "admin-audit-checkpoint",
                 "admin-held-list", "admin-held-show", "admin-held-release", "admin-held-reject", "admin-held-dispatch",

@@ -97,6 +97,49 @@ public final class PostgresCluster implements AutoCloseable {
                 "stop");
     }
 
+    /**
+     * Freezes the server like a hung host: SIGSTOP to the postmaster and each of its processes (by pid). Connections
+     * stay open and nothing answers, neither on them nor to new ones. {@link #thaw()} continues it.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Continues a frozen server (SIGCONT to the same processes). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String sig) {
+        List<String> cmd = new ArrayList<>(List.of("kill", "-" + sig));
+        cmd.addAll(serverPids());
+        run(cmd, 30);
+    }
+
+    /** The postmaster's pid (first line of postmaster.pid) and those of its child processes (from /proc). */
+    private List<String> serverPids() {
+        try {
+            String postmaster = Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).trim();
+            List<String> pids = new ArrayList<>(List.of(postmaster));
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String stat = Files.readString(p.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        if (fields.length > 1 && fields[1].equals(postmaster)) {
+                            pids.add(p.getFileName().toString());
+                        }
+                    } catch (IOException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            }
+            return pids;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot find the server's processes: " + e.getMessage(), e);
+        }
+    }
+
     public boolean running() {
         return Files.exists(dir.resolve("data/postmaster.pid"));
     }
@@ -123,6 +166,11 @@ public final class PostgresCluster implements AutoCloseable {
     @Override
     public void close() {
         if (running()) {
+            try {
+                thaw(); // a frozen server does not stop
+            } catch (RuntimeException ignored) {
+                // stopping anyway
+            }
             try {
                 stop(true);
             } catch (RuntimeException ignored) {

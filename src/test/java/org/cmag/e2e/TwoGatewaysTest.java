@@ -138,7 +138,7 @@ class TwoGatewaysTest {
         // national systems have it (the national queue's consumer took it, or the callback answered 2xx): DELIVERED, once
         await().atMost(WAIT).untilAsserted(() -> assertThat(auditTypes(pair.de().audit().forMessage(id))).containsExactlyInAnyOrder(
                 "message-received", "message-decrypted", "signature-verified", "message-validated", "agreement-checked", "case-opened",
-                "received-data-registered", "national-queued", "delivered-national"));
+                "received-data-registered", "national-queued", "national-callback-attempt", "delivered-national"));
         assertThat(CALLS).filteredOn(c -> id.equals(c[0])).hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(c -> assertThat(c[2]).contains("Fahrradteile Export GmbH").contains(id))
                 .allSatisfy(c -> assertThat(c[1]).isEqualTo(delivered.caseId()));

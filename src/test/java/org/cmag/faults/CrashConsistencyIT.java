@@ -32,6 +32,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,7 +42,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
-import org.cmag.crypto.DevPki;
 import org.cmag.crypto.SecureXml;
 import org.cmag.exchange.ExchangeCodec;
 import org.cmag.faults.LoadDriver.Submission;
@@ -50,7 +50,6 @@ import org.cmag.mapping.RequestTranslator;
 import org.cmag.national.NationalRequestParser;
 import org.cmag.policy.PartnerRegistry;
 import org.cmag.testing.PostgresCluster;
-import org.cmag.tls.DevTlsCertificates;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -215,13 +214,16 @@ class CrashConsistencyIT {
         try {
             checkpoint(name, restart, toPostgres);
         } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             harness.add("checkpoint " + name + " could not be completed: " + cause);
             log("checkpoint " + name + " could not be completed: " + cause);
         }
     }
 
     private void setUp() throws Exception {
+        if (!Files.isRegularFile(GatewayProcess.JAR)) {
+            throw new IllegalStateException(GatewayProcess.JAR + " is missing: build it first (mvn -B -o -q -DskipTests package)");
+        }
         // earlier runs' data (journals, databases, logs: ~200 MB each) make way for this one
         try (Stream<Path> old = Files.exists(runDir.getParent()) ? Files.list(runDir.getParent()) : Stream.empty()) {
             old.filter(p -> p.getFileName().toString().startsWith("run-")).forEach(CrashConsistencyIT::deleteTree);
@@ -504,10 +506,11 @@ class CrashConsistencyIT {
         load.start(s.id());
         int k = 3 + faults.nextInt(8);
         awaitAccepted(k);
+        boolean busy = awaitSubmissionInFlight();
         s.faultStart = Instant.now();
         long pid = nl.pid();
         nl.kill9();
-        log("S2 SIGKILL NL (pid " + pid + ") after " + k + " accepted; restarting");
+        log("S2 SIGKILL NL (pid " + pid + ") after " + k + " accepted" + (busy ? ", with a submission in flight" : "") + "; restarting");
         nl.start();
         nl.awaitHealthy(START);
         s.faultEnd = Instant.now();
@@ -570,6 +573,7 @@ class CrashConsistencyIT {
         load.start(s.id());
         int k = 4 + faults.nextInt(8);
         awaitAccepted(k);
+        boolean busy = awaitSubmissionInFlight();
         s.faultStart = Instant.now();
         long pid = nl.pid();
         nl.kill9();
@@ -585,7 +589,7 @@ class CrashConsistencyIT {
         try (RandomAccessFile f = new RandomAccessFile(newest.toFile(), "rw")) {
             f.setLength(cut);
         }
-        String what = "SIGKILL NL (pid " + pid + ") after " + k + " accepted; truncated " + newest.getFileName() + " from " + size + " bytes ("
+        String what = "SIGKILL NL (pid " + pid + ") after " + k + " accepted" + (busy ? ", with a submission in flight" : "") + "; truncated " + newest.getFileName() + " from " + size + " bytes ("
                 + written + " written, the rest pre-allocated zeros) to " + cut + " bytes";
         s.note(what);
         log("S6 " + what);
@@ -727,6 +731,8 @@ class CrashConsistencyIT {
         pgReady = CompletableFuture.supplyAsync(() -> {
             PostgresCluster cluster = PostgresCluster.create("faults");
             pg = cluster;
+            // the server runs detached (pg_ctl): stop it and delete its directory even if this JVM is ended early
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "faults-postgres-reaper"));
             cluster.start();
             cluster.createDatabase("cmag");
             return cluster;
@@ -758,6 +764,22 @@ class CrashConsistencyIT {
         long target = load.acceptedCount() + n;
         await("" + n + " more accepted submissions").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> load.acceptedCount() >= target);
+    }
+
+    /**
+     * Waits (at most 5 s) for a moment when a submission has been on its way to NL for a random 3-25 ms (NL answers in 25-45 ms
+     * here), so that a SIGKILL of NL lands inside its processing (sometimes between its commit and its 202); false when none
+     * came.
+     */
+    private boolean awaitSubmissionInFlight() {
+        int age = 3 + faults.nextInt(23);
+        try {
+            await("a submission in flight for " + age + " ms").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> load.oldestInFlightMillis() >= age);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     /** Keeps a fault in place for {@code d} (the fault's duration is what the scenario is about). */

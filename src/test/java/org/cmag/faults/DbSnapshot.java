@@ -1,5 +1,6 @@
 package org.cmag.faults;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,7 +32,7 @@ record DbSnapshot(String gateway, String url, Map<String, Outbound> outbound, Ma
     record DeadLetter(String messageId, String queue, String reasonCode, int attempts, String lastError, String state) {}
 
     /** The H2 file database of a stopped gateway ({@code <data-dir>/db/cmag}), opened only if it exists. */
-    static String h2Url(java.nio.file.Path dataDir) {
+    static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("db/cmag").toAbsolutePath() + ";WRITE_DELAY=0;IFEXISTS=TRUE";
     }
 
@@ -103,7 +105,7 @@ record DbSnapshot(String gateway, String url, Map<String, Outbound> outbound, Ma
     }
 
     /** Several snapshots of one gateway id (DE on H2, then DE on PostgreSQL) seen as one. */
-    static DbSnapshot union(String gateway, java.util.List<DbSnapshot> parts) {
+    static DbSnapshot union(String gateway, List<DbSnapshot> parts) {
         Map<String, Outbound> outbound = new LinkedHashMap<>();
         Map<String, Receipt> receipts = new LinkedHashMap<>();
         Map<String, Inbound> inbound = new LinkedHashMap<>();

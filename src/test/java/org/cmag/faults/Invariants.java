@@ -3,6 +3,7 @@ package org.cmag.faults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,8 +33,8 @@ final class Invariants {
         final String name;
         final Instant at;
         final Set<Scenario> covered;
-        final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
-        final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+        final List<String> notes = Collections.synchronizedList(new ArrayList<>());
         DbSnapshot nl;
         DbSnapshot de;
         /** Every DE database so far (DE on H2, then DE on PostgreSQL), for cross-gateway lookups. */
@@ -123,9 +124,11 @@ final class Invariants {
             if (s.accepted()) {
                 acceptedIds.computeIfAbsent(sc, k -> new ArrayList<>()).add(s.messageId);
             } else if (s.refused != null) {
+                boolean restarting = sc.faultStart != null && sc.faultEnd != null && s.refusedAt != null && !s.refusedAt.isBefore(sc.faultStart)
+                        && !s.refusedAt.isAfter(sc.faultEnd);
                 sc.violation("REFUSED: submission " + s.seq + " (Idempotency-Key " + s.key + ") got a final refusal from NL: " + s.refused
-                        + (s.refused.startsWith("404") ? " - answered while NL was starting, before its national API route existed; a national"
-                                + " system does not retry a 404" : "") + "; attempts " + s.attempts);
+                        + (restarting ? " - answered during the fault, before NL's /health was UP again (a national system does not retry a 4xx)" : "")
+                        + "; attempts " + s.attempts);
             } else {
                 sc.note("submission " + s.seq + " (Idempotency-Key " + s.key + ") never got an answer from NL: attempts " + s.attempts);
             }
@@ -303,9 +306,9 @@ final class Invariants {
         } else if (cp.covered.contains(sc)) {
             sc.violation(text + " [checkpoint " + cp.name + (sc.settled ? "" : "; " + sc.id() + " had not settled within its "
                     + (sc.settleBound == null ? "-" : sc.settleBound.toSeconds()) + " s bound") + "]");
-        } else {
-            // a row of a scenario an earlier checkpoint judged: worth knowing, judged there
-            cp.notes.add(sc.id() + " (judged at its own checkpoint): " + text);
+        } else if (sc.violations.stream().noneMatch(v -> v.startsWith(text))) {
+            // a row of a scenario an earlier checkpoint judged, which changed since: worth knowing, judged there
+            cp.notes.add(sc.id() + " (judged at its own checkpoint, found only now): " + text);
         }
     }
 

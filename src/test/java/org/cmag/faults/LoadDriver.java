@@ -8,10 +8,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -43,8 +46,9 @@ final class LoadDriver implements AutoCloseable {
         volatile String messageId;
         volatile String caseId;
         volatile Instant acceptedAt;
-        /** A final answer other than 202 (4xx), with its body. */
+        /** A final answer other than 202 (4xx), with its body, and when it came. */
         volatile String refused;
+        volatile Instant refusedAt;
 
         Submission(int seq, String key, String scenario, byte[] body) {
             this.seq = seq;
@@ -77,6 +81,7 @@ final class LoadDriver implements AutoCloseable {
     private final List<Submission> submissions = new CopyOnWriteArrayList<>();
     private volatile String scenario;
     private volatile boolean generating;
+    private final ConcurrentHashMap<Submission, Long> inFlight = new ConcurrentHashMap<>();
     private int next = 1;
 
     LoadDriver(URI url, byte[] example, Random random, String runId) {
@@ -132,6 +137,7 @@ final class LoadDriver implements AutoCloseable {
     private void attempt(Submission s) {
         String outcome;
         boolean retry;
+        inFlight.put(s, System.nanoTime());
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                     .header("Idempotency-Key", s.key).POST(HttpRequest.BodyPublishers.ofByteArray(s.body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -145,12 +151,14 @@ final class LoadDriver implements AutoCloseable {
                     s.acceptedAt = Instant.now();
                     s.messageId = id.group(1);
                 } else {
+                    s.refusedAt = Instant.now();
                     s.refused = "202 without messageId: " + r.body();
                 }
                 retry = false;
             } else if (status >= 500) {
                 retry = true;
             } else {
+                s.refusedAt = Instant.now();
                 s.refused = status + " " + r.body();
                 retry = false;
             }
@@ -160,12 +168,20 @@ final class LoadDriver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } finally {
+            inFlight.remove(s);
         }
-        s.attempts.add(java.time.LocalTime.ofInstant(Instant.now(), java.time.ZoneOffset.UTC) + " " + outcome);
+        s.attempts.add(LocalTime.ofInstant(Instant.now(), ZoneOffset.UTC) + " " + outcome);
         if (retry && !executor.isShutdown()) {
             long delay = Math.min(4000, 500L << Math.min(3, s.attempts.size()));
             executor.schedule(() -> attempt(s), delay, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** How long the oldest submission being sent right now (request out, no answer yet) has been waiting; -1 when none. */
+    long oldestInFlightMillis() {
+        long now = System.nanoTime();
+        return inFlight.values().stream().mapToLong(t -> (now - t) / 1_000_000).max().orElse(-1);
     }
 
     List<Submission> submissions() {

@@ -60,17 +60,23 @@ import org.junit.jupiter.api.TestFactory;
  * both national systems, and the scenarios of the issue inject faults: SIGKILL of the receiver (3 cycles) and of the
  * sender, the partner down for more than a minute, the national callback down, the database stopped (DE on a PostgreSQL
  * cluster of the test's own), the newest broker journal file cut after a SIGKILL, and one sealed message posted 100
- * times at once. After each scenario settles (bounded) the invariants are checked: every 202 delivered exactly once to
- * DE's national system or dead-lettered with its reason, nothing delivered that was never accepted, receipts with their
- * rows and audit records, no row in a non-final state, both audit chains verifying with {@code audit verify}.
+ * times at once. Each scenario ends by waiting (bounded) until it settles: every submission answered, every accepted
+ * message delivered to DE's national system and acknowledged to NL's. The invariants: every 202 delivered exactly once
+ * to DE's national system (redelivery only with the same Idempotency-Key and bytes) or dead-lettered with its reason,
+ * nothing delivered that was never accepted, receipts with their rows and audit records on the receiving side, no row in
+ * a non-final state, every receipt accounted for, both audit chains intact ({@code GET /api/v1/audit/chain} after each
+ * scenario, {@code audit verify} exiting 0 at each checkpoint).
  *
  * <p>Execution order (to reuse one pair and keep within 8 minutes): 7, 3, 4, checkpoint A, 1, 2, checkpoint B (DE moves to
- * PostgreSQL), 5, 6, final checkpoint. At a checkpoint the gateways are stopped with SIGTERM, their databases read with
- * JDBC and {@code audit verify} run, and they are started again. Each scenario is reported as its own test.
+ * PostgreSQL), 5, 6, final checkpoint. An H2 database is locked while its gateway runs, so the database invariants are
+ * checked at the checkpoints: both gateways are stopped with SIGTERM, their databases read with JDBC, {@code audit
+ * verify} run with the same {@code --set} as the start, and they are started again. Every finding is attributed to the
+ * scenario of the message it names, and each scenario is reported as its own test.
  *
  * <p>Seeded: the seed is printed; {@code -Dfaults.seed=N} repeats the fault choices (kill moments, durations, arrival
- * times). The table is printed and written to {@code target/fault-report.md}; data and logs stay under
- * {@code target/faults/run-*}.
+ * times). The table is printed and written to {@code target/fault-report.md}; data, gateway logs and the evidence (CSV
+ * of submissions and national callbacks) stay under {@code target/faults/run-*}, the class-data sharing archive of the
+ * jar under {@code target/faults/cds}.
  */
 class CrashConsistencyIT {
     /** The whole run, setup to final checkpoint; settle bounds shrink when the run is late. */

@@ -56,7 +56,8 @@ final class FaultReport {
                 b.append("SKIPPED: ").append(s.skipped == null ? "not run" : s.skipped).append("\n\n");
                 continue;
             }
-            b.append("fault ").append(s.faultStart).append(" .. ").append(s.faultEnd).append("; settled: ").append(s.settled)
+            b.append("ran ").append(s.start).append(" .. ").append(s.end).append("; fault ").append(s.faultStart).append(" .. ").append(s.faultEnd)
+                    .append("; load stopped ").append(s.loadStopped).append("; settled: ").append(s.settled)
                     .append(" (bound ").append(s.settleBound == null ? "-" : s.settleBound.toSeconds() + " s").append(")\n\n");
             if (!s.violations.isEmpty()) {
                 b.append("Violations (").append(s.violations.size()).append("): ").append(Invariants.categories(s.violations)).append("\n\n");

@@ -46,11 +46,6 @@ final class Scenario {
         return start != null && skipped == null;
     }
 
-    /** Whether {@code t} falls in this scenario's window (from its start to the start of the next one). */
-    boolean contains(Instant t, Instant nextStart) {
-        return start != null && t != null && !t.isBefore(start) && (nextStart == null || t.isBefore(nextStart));
-    }
-
     void violation(String text) {
         violations.add(text);
     }

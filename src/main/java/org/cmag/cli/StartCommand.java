@@ -41,20 +41,48 @@ final class StartCommand {
             return 0;
         }
         GatewayConfig config = GatewayConfig.load(configDir(args), System.getenv(), overrides(args));
-        Gateway gateway = Gateway.start(config);
+        // the shutdown hook is in place before the gateway starts: a SIGTERM at any moment stops it cleanly (one that comes
+        // while it starts stops it as soon as it has started)
+        java.util.concurrent.atomic.AtomicReference<Gateway> running = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            try {
+                started.await(); // the starting thread closes it itself if it gets no further
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Gateway g = running.getAndSet(null);
+            if (g != null) {
+                g.close();
+            }
+            stopped.countDown();
+        }, "cmag-shutdown"));
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+            running.set(gateway);
+        } finally {
+            started.countDown();
+        }
+        if (stopping.get()) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
         out.println("CMAG gateway " + gateway.id() + " started");
         out.println("  national API   POST " + gateway.httpBase() + "/api/v1/requests");
         out.println("  partner REST   POST " + gateway.httpBase() + "/exchange/v1/messages");
         out.println("  partner SOAP        " + config.get("gateway.soap.address"));
         out.println("  health         GET  " + gateway.httpBase() + "/health  (/health/live, /health/ready)");
         out.println("  data           " + Path.of(config.get("gateway.data-dir")).toAbsolutePath());
-        out.println("  partners       " + gateway.registry().all().stream().map(p -> p.id() + " (" + p.channel() + " " + 
+        out.println("  partners       " + gateway.registry().all().stream().map(p -> p.id() + " (" + p.channel() + " " +
                 (p.channel() == org.cmag.policy.Partner.Channel.SOAP ? p.soapEndpoint() : p.restEndpoint()) + ")").toList());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "cmag-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

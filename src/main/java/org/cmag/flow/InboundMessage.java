@@ -61,6 +61,7 @@ public final class InboundMessage implements org.cmag.store.AuditSubject {
     private byte[] nationalPayload;
     private int generation;
     private int deliveryCount = 1;
+    private String skipped;
 
     /** The envelope's claims at the door (or, in processing, the receipt row's): message id, sender, digest of the bytes. */
     public InboundMessage received(String messageId, String partnerId, String digest, byte[] raw) {
@@ -124,7 +125,7 @@ public final class InboundMessage implements org.cmag.store.AuditSubject {
         return this;
     }
 
-    /** Whether the received message still waits for processing (so the door queues it: a repeat collapses at the broker). */
+    /** Whether the door queues the message for processing: the reception whose receipt was stored, and only that one. */
     public boolean pending() {
         return pending;
     }
@@ -289,6 +290,19 @@ public final class InboundMessage implements org.cmag.store.AuditSubject {
     /** The broker duplicate id of this message's sends. */
     public String duplicateId() {
         return DuplicateIds.of(messageId, generation);
+    }
+
+    /**
+     * Why this queued copy is not processed (null: it is): the message is settled already, or another copy of it is being
+     * processed right now in this gateway (a repeat the broker let through); the copy is consumed, nothing is lost.
+     */
+    public String skipped() {
+        return skipped;
+    }
+
+    public InboundMessage skip(String why) {
+        this.skipped = why;
+        return this;
     }
 
     /** The broker's count of deliveries of the queued message being processed (1 the first time). */

@@ -120,18 +120,22 @@ public final class InboundRecorder {
         }
     }
 
-    /** The received message {@code messageId} for processing, if its receipt row exists and still holds the raw bytes. */
+    /**
+     * The received message {@code messageId} for processing, if its receipt row exists; its raw bytes are null once the
+     * message is settled (delivered, refused, rejected: the copy at the door is dropped then).
+     */
     public Optional<Received> load(String messageId) {
         return database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT message_id, partner_id, received_digest, raw_message, state, generation"
                     + " FROM inbound_receipt WHERE message_id = ?")) {
                 ps.setString(1, messageId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getString(4) == null) {
+                    if (!rs.next()) {
                         return Optional.<Received>empty();
                     }
+                    String raw = rs.getString(4);
                     return Optional.of(new Received(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4).getBytes(StandardCharsets.UTF_8), rs.getString(5), rs.getInt(6)));
+                            raw == null ? null : raw.getBytes(StandardCharsets.UTF_8), rs.getString(5), rs.getInt(6)));
                 }
             }
         });

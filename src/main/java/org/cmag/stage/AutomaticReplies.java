@@ -32,6 +32,7 @@ import org.cmag.store.AuditLog;
  * code, never signed or queued, and the processing that triggered it carries on.
  */
 public final class AutomaticReplies {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AutomaticReplies.class);
     private final CaseStore cases;
     private final PartnerRegistry registry;
     private final ProtocolMessageBuilder builder;
@@ -104,8 +105,15 @@ public final class AutomaticReplies {
                 .identify(message.getHeader().getMessageID(), k.caseId(), type, k.requestType(), k.legalBasis(), k.purpose())
                 .document(codec.toDocument(message, xml.newDocument())));
         producer(trigger).send("direct:outbound-message-seal", out);
-        if (out.getException() != null) {
-            throw out.getException();
+        Exception failed = out.getException();
+        if (failed instanceof org.cmag.error.GatewayException g && (g.errorCode() == ErrorCode.CASE_TRANSITION_NOT_ALLOWED
+                || g.errorCode() == ErrorCode.CASE_CLOSED)) {
+            // the case moved on meanwhile (the reply was recorded by processing redone at the same time): nothing was recorded
+            LOG.debug("automatic {} on case {} not sent: {}", type, k.caseId(), g.detail());
+            return;
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

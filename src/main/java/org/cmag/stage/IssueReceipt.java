@@ -39,6 +39,7 @@ public final class IssueReceipt implements Processor {
         String xml = receipts.issue(m.messageId(), partner.id(), partner.country(), ownId, ownCountry, m.digest(), keys.own(),
                 partner.security());
         InboundRecorder.Stored stored = recorder.receive(m, xml);
-        m.receipt(stored.receiptXml()).pending(stored.pending()).generation(stored.generation());
+        // only the copy whose receipt was stored queues the message: a concurrent copy that lost the race answers with it
+        m.receipt(stored.receiptXml()).pending(stored.receiptXml().equals(xml)).generation(stored.generation());
     }
 }

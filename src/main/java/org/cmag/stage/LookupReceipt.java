@@ -12,8 +12,8 @@ import org.cmag.store.AuditLog;
 
 /**
  * Stage {@code lookup-receipt}: a retransmission of a message we already hold gets the original receipt back and is not
- * recorded again (if it still waits for processing, it is queued again: the broker drops the repeat); a different message
- * under a used message id is a conflict.
+ * recorded or queued again (the first reception queued it; if a crash cut that short, recovery queues it); a different
+ * message under a used message id is a conflict.
  */
 public final class LookupReceipt implements Processor {
     private final InboundRecorder recorder;
@@ -38,6 +38,7 @@ public final class LookupReceipt implements Processor {
         }
         audit.append(AuditEvent.ok("duplicate-received", m.partnerId(), m.partnerId(), m.messageId(), null, "original receipt returned")
                 .withDigest(m.digest()));
-        m.retransmission(true).receipt(r.receiptXml()).pending(r.pending()).generation(r.generation());
+        // not queued again: the first reception queued it (or, if that was cut short, recovery does)
+        m.retransmission(true).receipt(r.receiptXml()).generation(r.generation());
     }
 }

@@ -482,7 +482,9 @@ class CrashConsistencyIT {
         s.faultEnd = Instant.now();
         log("S4 DE national callback answers 200 again");
         awaitAccepted(4);
-        settle(s, Duration.ofSeconds(60));
+        // the callback's back-off (1 s doubling, gw.national.callback) puts the next attempt of the first failed messages up to
+        // ~40 s (32 s and its jitter) after the national system is back
+        settle(s, Duration.ofSeconds(60), Duration.ofSeconds(45));
     }
 
     /** Scenario 1: SIGKILL of the receiving gateway at random moments under load, three cycles, each restarted at once. */

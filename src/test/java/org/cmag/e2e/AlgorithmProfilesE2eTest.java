@@ -96,8 +96,8 @@ class AlgorithmProfilesE2eTest {
             assertThat(pair.nl().outbound().receipt(id)).get().asString().contains(agreed.signature().uri())
                     .contains(agreed.digest().uri()).contains(id);
             assertThat(pair.nl().audit().forMessage(id)).extracting(rec -> rec.event().type()).contains("receipt-verified");
-            assertThat(pair.de().audit().forMessage(id)).extracting(rec -> rec.event().type())
-                    .contains("message-decrypted", "signature-verified", "national-queued");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(pair.de().audit().forMessage(id))
+                    .extracting(rec -> rec.event().type()).contains("message-decrypted", "signature-verified", "national-queued"));
 
             // what NL's gateway puts on the wire for DE carries exactly the agreed identifiers
             Sealing sealing = new Sealing(pair.nl());

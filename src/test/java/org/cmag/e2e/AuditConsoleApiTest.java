@@ -236,6 +236,8 @@ class AuditConsoleApiTest {
         assertThat(policy.get("detail").asText()).doesNotContain("Fietsonderdelen");
 
         // the partner's side of the same case: received, verified, delivered nationally (inbound)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> pair.de().audit().all().stream()
+                .anyMatch(r -> caseId.equals(r.event().caseId()) && r.event().type().equals("national-queued")));
         JsonNode de = json(call(pair.de().httpBase() + "/api/v1/audit/cases/" + caseId + "/timeline", officer));
         Set<String> deTypes = new HashSet<>();
         de.get("events").forEach(e -> deTypes.add(e.get("type").asText()));

@@ -233,7 +233,8 @@ class KeycloakTokensIT {
 
         await().atMost(WAIT).until(() -> pair.nl().outbound().status(id), s -> s.equals(Optional.of("DELIVERED")));
         // DE accepted NL's message on a partner-NL token from DE's realm, and delivered it nationally
-        assertThat(pair.de().audit().forMessage(id)).extracting(r -> r.event().type()).contains("message-received", "national-queued");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(pair.de().audit().forMessage(id)).extracting(r -> r.event().type())
+                .contains("message-received", "national-queued"));
         // DE's automatic acknowledgement came back on a partner-DE token from NL's realm
         await().atMost(WAIT).until(() -> audit(pair.nl(), "message-received").stream().anyMatch(r -> "DE".equals(r.event().partnerId())));
         assertThat(audit(pair.de(), "access-denied")).isEmpty();

@@ -214,8 +214,9 @@ class OnwardTransferTest {
         });
         assertThat(rows).extracting(ReceivedDataRegister.Received::pointer)
                 .contains("/ExchangeMessage/Body/PartialResponse/Declaration[1]/FunctionalReferenceID");
-        assertThat(pair.nl().audit().forMessage(partialId)).extracting(r -> r.event().type())
-                .containsSubsequence("received-data-registered", "national-queued");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                pair.nl().audit().forMessage(partialId)).extracting(r -> r.event().type())
+                .containsSubsequence("received-data-registered", "national-queued"));
     }
 
     @Test

@@ -154,7 +154,8 @@ class TokenAccessTest {
 
         // DE required NL's token (channel.auth token) and accepted both; NL asked the token endpoint once for both
         assertThat(issuer.tokenRequests("partner-NL") - before).isEqualTo(1);
-        assertThat(pair.de().audit().forMessage(first)).extracting(rec -> rec.event().type()).contains("message-received", "national-queued");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(pair.de().audit().forMessage(first)).extracting(rec -> rec.event().type())
+                .contains("message-received", "national-queued"));
         assertThat(pair.de().audit().forMessage(second)).extracting(rec -> rec.event().type()).contains("message-received");
         assertThat(pair.de().audit().all()).noneMatch(rec -> "access-denied".equals(rec.event().type()));
     }

@@ -347,6 +347,26 @@ public final class OutboundMessage implements org.cmag.store.AuditSubject {
         return this;
     }
 
+    /** The headers of this message on the partner queue (the wire format between the queues), nulls left out. */
+    public java.util.Map<String, String> wireHeaders() {
+        return wireHeaders(messageId, caseId, partnerId(), messageType, sealedDigest, legalBasis, purpose);
+    }
+
+    /** The headers of a queued outbound message: what delivery reads back ({@code prepare-delivery}), nulls left out. */
+    public static java.util.Map<String, String> wireHeaders(String messageId, String caseId, String partnerId, String messageType,
+            String sealedDigest, String legalBasis, String purpose) {
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put(org.cmag.messaging.GatewayHeaders.MESSAGE_ID, messageId);
+        h.put(org.cmag.messaging.GatewayHeaders.CASE_ID, caseId);
+        h.put(org.cmag.messaging.GatewayHeaders.PARTNER_ID, partnerId);
+        h.put(org.cmag.messaging.GatewayHeaders.MESSAGE_TYPE, messageType);
+        h.put(org.cmag.messaging.GatewayHeaders.DIGEST, sealedDigest);
+        h.put(org.cmag.messaging.GatewayHeaders.LEGAL_BASIS, legalBasis);
+        h.put(org.cmag.messaging.GatewayHeaders.PURPOSE, purpose);
+        h.values().removeIf(java.util.Objects::isNull);
+        return h;
+    }
+
     /** The broker duplicate id of this message's sending: the message id, with the replay generation after a replay. */
     public String duplicateId() {
         return DuplicateIds.of(messageId, generation);

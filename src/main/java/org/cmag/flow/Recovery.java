@@ -87,14 +87,8 @@ public final class Recovery {
                             continue;
                         }
                         String id = rs.getString(1);
-                        Map<String, String> h = new LinkedHashMap<>();
-                        h.put(GatewayHeaders.MESSAGE_ID, id);
-                        h.put(GatewayHeaders.CASE_ID, rs.getString(2));
-                        h.put(GatewayHeaders.PARTNER_ID, rs.getString(3));
-                        h.put(GatewayHeaders.MESSAGE_TYPE, rs.getString(4));
-                        h.put(GatewayHeaders.DIGEST, rs.getString(5));
-                        h.put(GatewayHeaders.LEGAL_BASIS, rs.getString(6));
-                        h.put(GatewayHeaders.PURPOSE, rs.getString(7));
+                        Map<String, String> h = OutboundMessage.wireHeaders(id, rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7));
                         out.add(new Resend(partnerQueue.apply(rs.getString(3)), DuplicateIds.of(id, rs.getInt(9)), h,
                                 rs.getString(8).getBytes(StandardCharsets.UTF_8), id, rs.getString(3), rs.getString(2),
                                 rs.getInt(10) == 0 ? "recorded but not seen on its queue" : "no delivery attempt since it was due", "outbound_message"));

@@ -1,15 +1,12 @@
 package org.cmag.stage;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.cmag.error.ErrorCode;
 import org.cmag.error.GatewayException;
 import org.cmag.flow.DeadLetters;
 import org.cmag.flow.DeliveryAttempts;
 import org.cmag.flow.OutboundMessage;
-import org.cmag.messaging.GatewayHeaders;
 import org.cmag.messaging.RedeliveryPolicy;
 import org.cmag.store.AuditEvent;
 import org.cmag.store.DeadLetterStore;
@@ -47,7 +44,7 @@ public final class DeliveryFailed {
             return;
         }
         DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, m.messageId(), m.queue(), policy.forQueue(m.queue()),
-                m.deliveryCount(), code, describe(t), DeadLetters.headersJson(wireHeaders(m)),
+                m.deliveryCount(), code, describe(t), DeadLetters.headersJson(m.wireHeaders()),
                 m.sealed() == null ? null : new String(m.sealed(), StandardCharsets.UTF_8));
         LOG.warn("message {} to {}: delivery {} [{}]: {}", m.messageId(), m.partnerId(), o.describe(), code, describe(t));
         LOG.debug("delivery failure of {}", m.messageId(), t);
@@ -71,26 +68,12 @@ public final class DeliveryFailed {
         if (g.errorCode() == ErrorCode.RECORD_MISSING) {
             java.time.Instant now = java.time.Instant.now();
             attempts.deadLetter(DeadLetterStore.DeadLetter.of(m.queue(), m.messageId(), m.partnerId(), m.caseId(), g.errorCode().code(),
-                    m.deliveryCount(), now, now, g.detail(), now, DeadLetters.headersJson(wireHeaders(m)),
+                    m.deliveryCount(), now, now, g.detail(), now, DeadLetters.headersJson(m.wireHeaders()),
                     m.sealed() == null ? null : new String(m.sealed(), StandardCharsets.UTF_8)));
             return;
         }
         store.markFailed(m.messageId(), AuditEvent.rejected("delivery-failed", "gateway", m.partnerId(), m.messageId(), m.caseId(),
                 g.errorCode().code(), g.detail()));
-    }
-
-    /** The headers the queued message carried (kept with a dead letter, for its replay). */
-    static Map<String, String> wireHeaders(OutboundMessage m) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put(GatewayHeaders.MESSAGE_ID, m.messageId());
-        h.put(GatewayHeaders.CASE_ID, m.caseId());
-        h.put(GatewayHeaders.PARTNER_ID, m.partnerId());
-        h.put(GatewayHeaders.MESSAGE_TYPE, m.messageType());
-        h.put(GatewayHeaders.DIGEST, m.sealedDigest());
-        h.put(GatewayHeaders.LEGAL_BASIS, m.legalBasis());
-        h.put(GatewayHeaders.PURPOSE, m.purpose());
-        h.values().removeIf(v -> v == null);
-        return h;
     }
 
     static String describe(Throwable t) {

@@ -18,13 +18,7 @@ public final class PrepareEnqueue implements Processor {
         OutboundMessage m = Flight.outbound(exchange);
         Message out = exchange.getMessage();
         out.removeHeaders("*");
-        out.setHeader(GatewayHeaders.MESSAGE_ID, m.messageId());
-        out.setHeader(GatewayHeaders.CASE_ID, m.caseId());
-        out.setHeader(GatewayHeaders.PARTNER_ID, m.partnerId());
-        out.setHeader(GatewayHeaders.MESSAGE_TYPE, m.messageType());
-        out.setHeader(GatewayHeaders.DIGEST, m.sealedDigest());
-        out.setHeader(GatewayHeaders.LEGAL_BASIS, m.legalBasis());
-        out.setHeader(GatewayHeaders.PURPOSE, m.purpose());
+        m.wireHeaders().forEach(out::setHeader);
         out.setHeader(GatewayHeaders.ARTEMIS_DUPLICATE_ID, m.duplicateId());
         out.setHeader(JmsConstants.JMS_DESTINATION_NAME, m.queue());
         out.setBody(m.sealed());

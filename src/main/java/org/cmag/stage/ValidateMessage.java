@@ -36,12 +36,19 @@ public final class ValidateMessage implements Processor {
     @Override
     public void process(Exchange exchange) {
         InboundMessage m = Flight.inbound(exchange);
+        // deliver what was signed: exclusive c14n leaves comments and processing instructions out of the signature, so
+        // text split by one (<AuthorityID>D<!---->E</AuthorityID>) would reach national systems unsigned - refused
+        requireNoUnsignedNodes(m.verified(), "/ExchangeMessage");
         ExchangeMessageType message = codec.readMessage(m.verified());
         HeaderType h = message.getHeader();
         Partner partner = m.partner();
         if (!partner.id().equals(h.getSender().getAuthorityID())) {
             throw new GatewayException(ErrorCode.SENDER_MISMATCH, "Signed header names sender " + h.getSender().getAuthorityID()
                     + " but the message was signed by " + partner.id(), "/ExchangeMessage/Header/Sender/AuthorityID");
+        }
+        if (!partner.country().equals(h.getSender().getCountryCode())) {
+            throw new GatewayException(ErrorCode.SENDER_MISMATCH, "Signed header names sender country " + h.getSender().getCountryCode()
+                    + " but the signer " + partner.id() + " is registered for " + partner.country(), "/ExchangeMessage/Header/Sender/CountryCode");
         }
         if (!ownId.equals(h.getReceiver().getAuthorityID())) {
             throw new GatewayException(ErrorCode.WRONG_RECEIVER, "Signed header names receiver " + h.getReceiver().getAuthorityID(),
@@ -68,5 +75,20 @@ public final class ValidateMessage implements Processor {
         m.validated(message, h.getConversationID(), h.getMessageType().value(),
                 message.getBody().getAssistanceRequest() == null ? null : message.getBody().getAssistanceRequest().getRequestType().value(),
                 Headers.legalBasis(h.getLegalBasis().getInstrument(), h.getLegalBasis().getArticle()), String.join("; ", h.getPurpose()));
+    }
+
+    /** Refuses a comment or processing instruction anywhere in the signed content (the signature does not cover them). */
+    static void requireNoUnsignedNodes(org.w3c.dom.Node node, String path) {
+        for (org.w3c.dom.Node n = node.getFirstChild(); n != null; n = n.getNextSibling()) {
+            short type = n.getNodeType();
+            if (type == org.w3c.dom.Node.COMMENT_NODE || type == org.w3c.dom.Node.PROCESSING_INSTRUCTION_NODE) {
+                throw new GatewayException(ErrorCode.XML_FORBIDDEN_CONSTRUCT, "The signed message contains a "
+                        + (type == org.w3c.dom.Node.COMMENT_NODE ? "comment" : "processing instruction")
+                        + ", which its signature does not cover; it is not delivered", path);
+            }
+            if (type == org.w3c.dom.Node.ELEMENT_NODE) {
+                requireNoUnsignedNodes(n, path + "/" + n.getLocalName());
+            }
+        }
     }
 }

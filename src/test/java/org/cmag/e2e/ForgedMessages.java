@@ -375,6 +375,30 @@ final class ForgedMessages {
             m.getHeader().getReceiver().setCountryCode("FR");
             return of(f, f.sealed(m), m);
         });
+        add("comment-in-signed-text", f -> {
+            // exclusive c14n without comments: a comment splitting signed text leaves the signature valid
+            ExchangeMessageType m = f.message();
+            Document doc = f.signed(m);
+            Element authority = (Element) header(doc).getElementsByTagNameNS(ExchangeCodec.NS, "AuthorityID").item(0);
+            String text = authority.getTextContent();
+            authority.setTextContent(text.substring(0, 1));
+            authority.appendChild(doc.createComment(""));
+            authority.appendChild(doc.createTextNode(text.substring(1)));
+            return of(f, f.encryptedForDe(doc), m);
+        });
+        add("processing-instruction-in-signed-body", f -> {
+            // a processing instruction NL signed with the message: covered by the signature, but not data national systems expect
+            ExchangeMessageType m = f.message();
+            Document doc = f.document(m);
+            body(doc).insertBefore(doc.createProcessingInstruction("cmag-forward", "to=FR"), body(doc).getFirstChild());
+            f.rawSign(doc, f.nl.keys().own().signingKey(), f.nl.keys().own().signingCertificate(), RSA_SHA256, SHA256, EXC_C14N, "");
+            return of(f, f.encryptedForDe(doc), m);
+        });
+        add("sender-country-not-the-signers", f -> {
+            ExchangeMessageType m = f.message();
+            m.getHeader().getSender().setCountryCode("DE");
+            return of(f, f.sealed(m), m);
+        });
         add("unknown-sender", f -> {
             ExchangeMessageType m = f.message();
             m.getHeader().getSender().setAuthorityID("XX");

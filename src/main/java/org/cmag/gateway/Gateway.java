@@ -119,10 +119,12 @@ public final class Gateway implements AutoCloseable {
         String ownId = config.gatewayId();
         Path dataDir = config.getPath("gateway.data-dir");
         createDirectories(dataDir);
+        PrivateFiles.restrict(dataDir); // owner-only before anything is written (whatever the umask)
         PartnerRegistry registry = PartnerRegistry.load(
                 config.getOptional("gateway.policies.dir") == null ? null : Path.of(config.get("gateway.policies.dir")), ownId,
                 config::getOptional);
         KeyRing keys = loadKeys(config, registry, clock);
+        PrivateFiles.restrict(config.getPath("gateway.pki.dir"));
         CertificateExpiry.Report expiry = CertificateExpiry.check(ownId, keys, clock.instant(), expiryWarningDays(config));
         expiry.warnings().forEach(w -> LOG.warn("Gateway {}: certificate warning: {}", ownId, w));
         expiry.errors().forEach(e -> LOG.error("Gateway {}: certificate error: {}", ownId, e));
@@ -314,6 +316,7 @@ public final class Gateway implements AutoCloseable {
             Gateway gateway = new Gateway(config, main, broker, database, audit, checkpoints, outbound, inbound, cases, registry, keys, tls, tlsVertx,
                     watch);
             gateway.addDeliveryRoutes(queuePrefix);
+            PrivateFiles.restrict(dataDir); // database, journal, anchor and spool files as they exist now
             watch.routesUp(main.getCamelContext(), ownId);
             LOG.info("Gateway {}: every route is up; {} request(s) were answered 503 starting meanwhile", ownId, watch.gate.refused());
             return gateway;

@@ -360,6 +360,31 @@ class TwoGatewaysTest {
 
     @Test
     @Order(8)
+    void theGatewaysFilesAreOwnerOnlyWhateverTheUmask() throws Exception {
+        // database, broker journal, keys: every directory rwx------ (nothing beneath is reachable by others), and the files
+        // that hold decrypted evidence and keys rw-------
+        Path data = Path.of(pair.nl().config().get("gateway.data-dir"));
+        Path pki = Path.of(pair.nl().config().get("gateway.pki.dir"));
+        for (Path root : List.of(data, pki)) {
+            try (var all = Files.walk(root)) {
+                for (Path p : all.toList()) {
+                    if (Files.isDirectory(p)) {
+                        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).as(p.toString())
+                                .isEqualTo("rwx------");
+                    }
+                }
+            }
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("db/cmag.mv.db"))))
+                .isEqualTo("rw-------");
+        try (var keys = Files.list(pki)) {
+            assertThat(keys.filter(k -> k.toString().endsWith(".p12")).toList()).isNotEmpty().allSatisfy(k -> assertThat(
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(k))).isEqualTo("rw-------"));
+        }
+    }
+
+    @Test
+    @Order(8)
     void everyRouteAndSecurityStepHasItsExplicitId() {
         var context = pair.nl().camelContext();
         assertThat(context.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList()).containsExactlyInAnyOrder(

@@ -82,7 +82,12 @@ public final class DeadLetters {
             audit.append(c, AuditEvent.ok("dead-letter-replayed", actor, d.partnerId(), d.messageId(), d.caseId(),
                     "dead letter " + id + " (" + d.reasonCode() + " after " + d.attempts() + " attempts) put back on " + d.queue()
                             + " by " + actor + ", generation " + generation));
-            return new Recovery.Resend(d.queue(), DuplicateIds.of(d.messageId(), generation), headers(d.headers()),
+            Map<String, String> headers = headers(d.headers());
+            String duplicateId = d.queue().startsWith("gw.inbound.")
+                    ? DuplicateIds.processing(d.partnerId(), d.messageId(), headers.get(org.cmag.messaging.GatewayHeaders.DIGEST), generation)
+                    : d.queue().startsWith("gw.national.") ? DuplicateIds.of(d.partnerId() + ":" + d.messageId(), generation)
+                    : DuplicateIds.of(d.messageId(), generation);
+            return new Recovery.Resend(d.queue(), duplicateId, headers,
                     d.body() == null ? new byte[0] : d.body().getBytes(StandardCharsets.UTF_8), d.messageId(), d.partnerId(), d.caseId(),
                     "replay", null);
         });
@@ -110,35 +115,45 @@ public final class DeadLetters {
             table = "inbound_message";
             status = "QUEUED_NATIONAL";
         } else if (d.queue().startsWith("gw.inbound.")) {
+            String digest = headers(d.headers()).get(org.cmag.messaging.GatewayHeaders.DIGEST);
             try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET state = 'RECEIVED', due_at = ?, generation = generation + 1"
-                    + " WHERE message_id = ?")) {
+                    + " WHERE message_id = ? AND partner_id = ? AND received_digest = ?")) {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setString(2, d.messageId());
+                ps.setString(3, d.partnerId());
+                ps.setString(4, digest);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_message SET status = 'PROCESSING', due_at = ? WHERE message_id = ?"
-                    + " AND status = 'DEAD_LETTERED'")) {
+                    + " AND partner_id = ? AND status = 'DEAD_LETTERED'")) {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setString(2, d.messageId());
+                ps.setString(3, d.partnerId());
                 ps.executeUpdate();
             }
-            return generation(c, "inbound_receipt", d.messageId());
+            return generation(c, "inbound_receipt", d.messageId(), d.partnerId(), digest);
         } else {
             return 1 + d.replays();
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET status = ?, attempts = 0, due_at = ?,"
-                + " generation = generation + 1 WHERE message_id = ?")) {
+                + " generation = generation + 1 WHERE message_id = ? AND partner_id = ?")) {
             ps.setString(1, status);
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setString(3, d.messageId());
+            ps.setString(4, d.partnerId());
             ps.executeUpdate();
         }
-        return generation(c, table, d.messageId());
+        return generation(c, table, d.messageId(), d.partnerId(), null);
     }
 
-    private static int generation(Connection c, String table, String messageId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM " + table + " WHERE message_id = ?")) {
+    private static int generation(Connection c, String table, String messageId, String partnerId, String digest) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM " + table + " WHERE message_id = ? AND partner_id = ?"
+                + (digest == null ? "" : " AND received_digest = ?"))) {
             ps.setString(1, messageId);
+            ps.setString(2, partnerId);
+            if (digest != null) {
+                ps.setString(3, digest);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : 1;
             }

@@ -71,7 +71,8 @@ public final class DeliveryAttempts {
      * @param headers the message's own headers (JSON), kept with a dead letter for its replay
      * @param body the message as queued, kept with a dead letter
      */
-    public Outcome failed(Kind kind, String messageId, String queue, RedeliveryPolicy.Settings settings, int brokerDeliveryCount,
+    public Outcome failed(Kind kind, String partnerId, String messageId, String queue, RedeliveryPolicy.Settings settings,
+            int brokerDeliveryCount,
             String errorCode, String error, String headers, String body) {
         Instant now = clock.instant();
         return database.inTransaction(c -> {
@@ -81,8 +82,9 @@ public final class DeliveryAttempts {
             Instant first;
             String status;
             try (PreparedStatement ps = c.prepareStatement("SELECT partner_id, case_id, attempts, first_failure_at, status FROM " + kind.table
-                    + " WHERE message_id = ? FOR UPDATE")) {
+                    + " WHERE message_id = ? AND partner_id = ? FOR UPDATE")) {
                 ps.setString(1, messageId);
+                ps.setString(2, partnerId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return new Outcome(brokerDeliveryCount, settings.maxAttempts(), false, settings.delayAfter(brokerDeliveryCount), null,
@@ -105,7 +107,7 @@ public final class DeliveryAttempts {
             Duration next = exhausted ? Duration.ZERO : settings.delayAfter(attempt);
             Duration spread = Duration.ofMillis((long) (next.toMillis() * (1 + settings.jitter())));
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + kind.table + " SET attempts = ?, first_failure_at = ?,"
-                    + " last_failure_at = ?, last_error_code = ?, last_error = ?, due_at = ?, status = ? WHERE message_id = ?")) {
+                    + " last_failure_at = ?, last_error_code = ?, last_error = ?, due_at = ?, status = ? WHERE message_id = ? AND partner_id = ?")) {
                 int i = 1;
                 ps.setInt(i++, attempt);
                 ps.setTimestamp(i++, Timestamp.from(first));
@@ -114,7 +116,8 @@ public final class DeliveryAttempts {
                 ps.setString(i++, truncate(error));
                 ps.setTimestamp(i++, exhausted ? null : Timestamp.from(now.plus(spread).plus(SLACK)));
                 ps.setString(i++, exhausted ? InboundRecorder.DEAD_LETTERED : status);
-                ps.setString(i, messageId);
+                ps.setString(i++, messageId);
+                ps.setString(i, partnerId);
                 ps.executeUpdate();
             }
             Outcome outcome = new Outcome(attempt, settings.maxAttempts(), exhausted, next, partner, caseId);
@@ -134,13 +137,14 @@ public final class DeliveryAttempts {
      * delivery count if higher): the error handler then dead-letters the message instead of rolling it back. Asked before
      * {@link #failed}, which records the same decision.
      */
-    public boolean isLast(Kind kind, String messageId, RedeliveryPolicy.Settings settings, int brokerDeliveryCount) {
+    public boolean isLast(Kind kind, String partnerId, String messageId, RedeliveryPolicy.Settings settings, int brokerDeliveryCount) {
         if (messageId == null) {
             return false;
         }
         int attempts = database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM " + kind.table + " WHERE message_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM " + kind.table + " WHERE message_id = ? AND partner_id = ?")) {
                 ps.setString(1, messageId);
+                ps.setString(2, partnerId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getInt(1) : 0;
                 }
@@ -168,16 +172,19 @@ public final class DeliveryAttempts {
             }
             for (String table : new String[] {"outbound_message", "inbound_message"}) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET status = ?, due_at = NULL WHERE message_id = ?"
-                        + " AND status IN ('QUEUED', 'PROCESSING', 'QUEUED_NATIONAL')")) {
+                        + " AND partner_id = ? AND status IN ('QUEUED', 'PROCESSING', 'QUEUED_NATIONAL')")) {
                     ps.setString(1, InboundRecorder.DEAD_LETTERED);
                     ps.setString(2, d.messageId());
+                    ps.setString(3, d.partnerId());
                     ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET state = ? WHERE message_id = ? AND state = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET state = ? WHERE message_id = ? AND partner_id = ?"
+                    + " AND state = ?")) {
                 ps.setString(1, InboundRecorder.DEAD_LETTERED);
                 ps.setString(2, d.messageId());
-                ps.setString(3, InboundRecorder.RECEIVED);
+                ps.setString(3, d.partnerId());
+                ps.setString(4, InboundRecorder.RECEIVED);
                 ps.executeUpdate();
             }
             deadLetter(c, d);

@@ -11,4 +11,9 @@ public final class DuplicateIds {
     public static String of(String messageId, int generation) {
         return generation == 0 ? messageId : messageId + "#" + generation;
     }
+
+    /** The queueing of one received content for processing: sender, message id, digest of the bytes, generation. */
+    public static String processing(String partnerId, String messageId, String digest, int generation) {
+        return of(partnerId + ":" + messageId + ":" + digest, generation);
+    }
 }

@@ -287,9 +287,17 @@ public final class InboundMessage implements org.cmag.store.AuditSubject {
         return this;
     }
 
-    /** The broker duplicate id of this message's sends. */
+    /**
+     * The broker duplicate id of this message's sends to national systems: the sender and its message id (message ids
+     * are the sender's), with the replay generation.
+     */
     public String duplicateId() {
-        return DuplicateIds.of(messageId, generation);
+        return DuplicateIds.of(partnerId() + ":" + messageId, generation);
+    }
+
+    /** The broker duplicate id of this content's queueing for processing: sender, message id and digest of the bytes. */
+    public String processingDuplicateId() {
+        return DuplicateIds.processing(partnerId(), messageId, digest, generation);
     }
 
     /**

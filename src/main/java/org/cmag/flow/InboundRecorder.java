@@ -71,15 +71,21 @@ public final class InboundRecorder {
     /** A received message as processing loads it: the raw bytes are the source of truth, not the broker's copy. */
     public record Received(String messageId, String partnerId, String receivedDigest, byte[] raw, String state, int generation) {}
 
-    /** The receipt issued for {@code messageId}, if any. */
-    public Optional<Stored> lookup(String messageId) {
-        return database.inTransaction(c -> lookup(c, messageId));
+    /**
+     * The receipt issued for this content of {@code messageId} from {@code partnerId}, if any. Receipts are kept per
+     * content: another content under the same id (junk, a forgery, a replay with changes) gets its own receipt and is
+     * judged by verification, so it never blocks the genuine message.
+     */
+    public Optional<Stored> lookup(String partnerId, String messageId, String digest) {
+        return database.inTransaction(c -> lookup(c, partnerId, messageId, digest));
     }
 
-    private static Optional<Stored> lookup(Connection c, String messageId) throws SQLException {
+    private static Optional<Stored> lookup(Connection c, String partnerId, String messageId, String digest) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT message_id, partner_id, received_digest, receipt_xml, state, generation"
-                + " FROM inbound_receipt WHERE message_id = ?")) {
-            ps.setString(1, messageId);
+                + " FROM inbound_receipt WHERE partner_id = ? AND message_id = ? AND received_digest = ?")) {
+            ps.setString(1, partnerId);
+            ps.setString(2, messageId);
+            ps.setString(3, digest);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getInt(6))) : Optional.empty();
@@ -114,7 +120,7 @@ public final class InboundRecorder {
             });
         } catch (GatewayException e) {
             if (e.getCause() instanceof SQLException sql && Database.isUniqueViolation(sql)) {
-                return lookup(m.messageId()).orElseThrow(() -> e);
+                return lookup(m.partnerId(), m.messageId(), m.digest()).orElseThrow(() -> e);
             }
             throw e;
         }
@@ -124,11 +130,13 @@ public final class InboundRecorder {
      * The received message {@code messageId} for processing, if its receipt row exists; its raw bytes are null once the
      * message is settled (delivered, refused, rejected: the copy at the door is dropped then).
      */
-    public Optional<Received> load(String messageId) {
+    public Optional<Received> load(String partnerId, String messageId, String digest) {
         return database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT message_id, partner_id, received_digest, raw_message, state, generation"
-                    + " FROM inbound_receipt WHERE message_id = ?")) {
-                ps.setString(1, messageId);
+                    + " FROM inbound_receipt WHERE partner_id = ? AND message_id = ? AND received_digest = ?")) {
+                ps.setString(1, partnerId);
+                ps.setString(2, messageId);
+                ps.setString(3, digest);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<Received>empty();
@@ -166,10 +174,17 @@ public final class InboundRecorder {
                         : AuditEvent.ok("agreement-checked", "gateway", partner.id(), m.messageId(), m.caseId(), "agreement "
                                 + partner.agreementId() + " covers " + m.messageType() + (m.requestType() == null ? "" : " " + m.requestType()))));
         InboundMessage.Claim claim = database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT status, generation FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
-                ps.setString(1, m.messageId());
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, generation, received_digest FROM inbound_message"
+                    + " WHERE partner_id = ? AND message_id = ? FOR UPDATE")) {
+                ps.setString(1, partner.id());
+                ps.setString(2, m.messageId());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
+                        if (!rs.getString(3).equals(m.digest())) {
+                            // the sender's message id is taken by another verified message of the same sender
+                            throw new GatewayException(ErrorCode.DUPLICATE_CONFLICT, "Message id " + m.messageId() + " of " + partner.id()
+                                    + " was already received, verified and claimed with another content", "/ExchangeMessage/Header/MessageID");
+                        }
                         String status = rs.getString(1);
                         m.nationalStatus(status).generation(rs.getInt(2));
                         return PROCESSING.equals(status) || QUEUED_NATIONAL.equals(status) ? InboundMessage.Claim.RESUMED
@@ -196,7 +211,7 @@ public final class InboundRecorder {
                 ps.setTimestamp(i, Timestamp.from(now));
                 ps.executeUpdate();
             }
-            receiptState(c, m.messageId(), PROCESSED);
+            receiptState(c, m, PROCESSED);
             audit.append(c, events.toArray(AuditEvent[]::new));
             if (CaseEvent.valueOf(m.messageType()) == CaseEvent.ASSISTANCE_REQUEST) {
                 cases.open(c, AssistanceCase.opening(m.caseId(), CaseRole.REQUESTED, partner, m.requestType(), m.legalBasis(), m.purpose(),
@@ -208,9 +223,9 @@ public final class InboundRecorder {
             }
             // evidence: the verified signed message and the receipt we issued for it
             EvidenceStore.insert(c, evidence);
-            EvidenceStore.insertOwnReceipt(c, m.messageId(), m.caseId(), partner.id(), now);
+            EvidenceStore.insertOwnReceipt(c, m.messageId(), m.digest(), m.caseId(), partner.id(), now);
             if (!m.refused() && !m.receivedData().isEmpty()) {
-                register.register(c, m.messageId(), m.receivedData());
+                register.register(c, partner.id(), m.messageId(), m.receivedData());
                 audit.append(c, m.receivedDataEvent());
             }
             if (!m.refused() && m.consentDecision() != null) {
@@ -225,10 +240,13 @@ public final class InboundRecorder {
         return claim;
     }
 
-    private static void receiptState(Connection c, String messageId, String state) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET state = ? WHERE message_id = ?")) {
+    private static void receiptState(Connection c, InboundMessage m, String state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET state = ? WHERE partner_id = ? AND message_id = ?"
+                + " AND received_digest = ?")) {
             ps.setString(1, state);
-            ps.setString(2, messageId);
+            ps.setString(2, m.partnerId());
+            ps.setString(3, m.messageId());
+            ps.setString(4, m.digest());
             ps.executeUpdate();
         }
     }
@@ -241,12 +259,13 @@ public final class InboundRecorder {
         Instant now = clock.instant();
         database.inTransaction(c -> {
             int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_message SET status = ?, due_at = ? WHERE message_id = ?"
-                    + " AND status = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_message SET status = ?, due_at = ? WHERE partner_id = ?"
+                    + " AND message_id = ? AND status = ?")) {
                 ps.setString(1, QUEUED_NATIONAL);
                 ps.setTimestamp(2, Timestamp.from(now));
-                ps.setString(3, m.messageId());
-                ps.setString(4, PROCESSING);
+                ps.setString(3, m.partnerId());
+                ps.setString(4, m.messageId());
+                ps.setString(5, PROCESSING);
                 n = ps.executeUpdate();
             }
             if (n == 1) {
@@ -261,35 +280,34 @@ public final class InboundRecorder {
      * (or PROCESSING) becomes DELIVERED with {@code delivered-national} and the raw copy at the door is dropped; a repeat
      * changes nothing. Returns whether this call delivered it.
      */
-    public boolean delivered(String messageId, String how) {
+    public boolean delivered(String partner, String messageId, String how) {
         Instant now = clock.instant();
         return database.inTransaction(c -> {
-            String partner;
             String caseId;
-            try (PreparedStatement ps = c.prepareStatement("SELECT partner_id, case_id FROM inbound_message WHERE message_id = ?"
+            try (PreparedStatement ps = c.prepareStatement("SELECT case_id FROM inbound_message WHERE partner_id = ? AND message_id = ?"
                     + " AND status IN (?, ?) FOR UPDATE")) {
-                ps.setString(1, messageId);
-                ps.setString(2, QUEUED_NATIONAL);
-                ps.setString(3, PROCESSING);
+                ps.setString(1, partner);
+                ps.setString(2, messageId);
+                ps.setString(3, QUEUED_NATIONAL);
+                ps.setString(4, PROCESSING);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return false;
                     }
-                    partner = rs.getString(1);
-                    caseId = rs.getString(2);
+                    caseId = rs.getString(1);
                 }
             }
-            finish(c, messageId, DELIVERED, now);
+            finish(c, partner, messageId, DELIVERED, now);
             audit.append(c, AuditEvent.ok("delivered-national", "gateway", partner, messageId, caseId, how));
             return true;
         });
     }
 
     /** A verified request the gateway refused itself (outside the agreement): REFUSED, audited; it never reaches national systems. */
-    public void refused(String messageId, AuditEvent event) {
+    public void refused(String partnerId, String messageId, AuditEvent event) {
         Instant now = clock.instant();
         database.inTransaction(c -> {
-            int n = finish(c, messageId, REFUSED, now, PROCESSING);
+            int n = finish(c, partnerId, messageId, REFUSED, now, PROCESSING);
             if (n == 1) {
                 audit.append(c, event);
             }
@@ -297,23 +315,29 @@ public final class InboundRecorder {
         });
     }
 
-    private static int finish(Connection c, String messageId, String status, Instant at, String... from) throws SQLException {
+    private static int finish(Connection c, String partnerId, String messageId, String status, Instant at, String... from)
+            throws SQLException {
         String only = from.length == 0 ? "" : " AND status = ?";
         int n;
         try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_message SET status = ?, delivered_at = ?, due_at = NULL"
-                + " WHERE message_id = ?" + only)) {
+                + " WHERE partner_id = ? AND message_id = ?" + only)) {
             ps.setString(1, status);
             ps.setTimestamp(2, Timestamp.from(at));
-            ps.setString(3, messageId);
+            ps.setString(3, partnerId);
+            ps.setString(4, messageId);
             if (from.length > 0) {
-                ps.setString(4, from[0]);
+                ps.setString(5, from[0]);
             }
             n = ps.executeUpdate();
         }
         if (n == 1) {
             // final: the raw copy at the door is no longer needed (the verified message is kept as evidence)
-            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET raw_message = NULL WHERE message_id = ?")) {
-                ps.setString(1, messageId);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET raw_message = NULL WHERE partner_id = ? AND message_id = ?"
+                    + " AND received_digest = (SELECT received_digest FROM inbound_message WHERE partner_id = ? AND message_id = ?)")) {
+                ps.setString(1, partnerId);
+                ps.setString(2, messageId);
+                ps.setString(3, partnerId);
+                ps.setString(4, messageId);
                 ps.executeUpdate();
             }
         }
@@ -350,9 +374,12 @@ public final class InboundRecorder {
                 ps.setTimestamp(7, Timestamp.from(now));
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET state = ?, raw_message = NULL WHERE message_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE inbound_receipt SET state = ?, raw_message = NULL WHERE partner_id = ?"
+                    + " AND message_id = ? AND received_digest = ?")) {
                 ps.setString(1, PROCESSED);
-                ps.setString(2, m.messageId());
+                ps.setString(2, m.partnerId());
+                ps.setString(3, m.messageId());
+                ps.setString(4, m.digest());
                 ps.executeUpdate();
             }
             audit.append(c, AuditEvent.rejected("message-rejected", "gateway", m.partnerId(), m.messageId(), null, errorCode, detail)

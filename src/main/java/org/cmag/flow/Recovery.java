@@ -95,7 +95,8 @@ public final class Recovery {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT message_id, partner_id, generation FROM inbound_receipt WHERE state = 'RECEIVED'"
+            try (PreparedStatement ps = c.prepareStatement("SELECT message_id, partner_id, generation, received_digest FROM inbound_receipt"
+                    + " WHERE state = 'RECEIVED'"
                     + " AND raw_message IS NOT NULL AND (due_at < ?" + (startup ? " OR received_at < ?" : "") + ") ORDER BY received_at")) {
                 ps.setTimestamp(1, Timestamp.from(overdue));
                 if (startup) {
@@ -104,13 +105,15 @@ public final class Recovery {
                 ps.setMaxRows(batch);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(processing(rs.getString(1), rs.getString(2), null, DuplicateIds.of(rs.getString(1), rs.getInt(3)),
+                        out.add(processing(rs.getString(1), rs.getString(2), rs.getString(4), null,
+                                DuplicateIds.processing(rs.getString(2), rs.getString(1), rs.getString(4), rs.getInt(3)),
                                 "received but never processed", "inbound_receipt"));
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.message_id, m.partner_id, m.case_id, m.status FROM inbound_message m"
-                    + " JOIN inbound_receipt r ON r.message_id = m.message_id WHERE r.raw_message IS NOT NULL AND"
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.message_id, m.partner_id, m.case_id, m.status, m.received_digest"
+                    + " FROM inbound_message m JOIN inbound_receipt r ON r.partner_id = m.partner_id AND r.message_id = m.message_id"
+                    + " AND r.received_digest = m.received_digest WHERE r.raw_message IS NOT NULL AND"
                     + " ((m.status = 'PROCESSING' AND (m.due_at < ?" + (startup ? " OR m.processed_at < ?" : "") + "))"
                     + (callback ? " OR (m.status = 'QUEUED_NATIONAL' AND m.due_at < ?)" : "") + ") ORDER BY m.processed_at")) {
                 int i = 1;
@@ -127,7 +130,8 @@ public final class Recovery {
                         // processing again under a fresh duplicate id: the original processing message was consumed (or is
                         // still queued, and then both resume harmlessly); the sends it makes carry their stable ids
                         String id = rs.getString(1);
-                        out.add(processing(id, rs.getString(2), rs.getString(3), id + "#resume-" + now.toEpochMilli(),
+                        out.add(processing(id, rs.getString(2), rs.getString(5), rs.getString(3),
+                                DuplicateIds.processing(rs.getString(2), id, rs.getString(5), 0) + "#resume-" + now.toEpochMilli(),
                                 "PROCESSING".equals(rs.getString(4)) ? "claimed but its hand-over was not confirmed"
                                         : "on the national callback queue, no attempt since it was due", "inbound_message"));
                     }
@@ -138,9 +142,12 @@ public final class Recovery {
         return out;
     }
 
-    private Resend processing(String messageId, String partnerId, String caseId, String duplicateId, String reason, String table) {
+    private Resend processing(String messageId, String partnerId, String digest, String caseId, String duplicateId, String reason,
+            String table) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(GatewayHeaders.MESSAGE_ID, messageId);
+        h.put(GatewayHeaders.PARTNER_ID, partnerId);
+        h.put(GatewayHeaders.DIGEST, digest);
         return new Resend(inboundQueue, duplicateId, h, messageId.getBytes(StandardCharsets.UTF_8), messageId, partnerId, caseId, reason,
                 table);
     }
@@ -149,9 +156,10 @@ public final class Recovery {
     public void requeued(Resend r) {
         Instant now = clock.instant();
         database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + r.table() + " SET due_at = ? WHERE message_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + r.table() + " SET due_at = ? WHERE message_id = ? AND partner_id = ?")) {
                 ps.setTimestamp(1, Timestamp.from(now.plus(grace.multipliedBy(2))));
                 ps.setString(2, r.messageId());
+                ps.setString(3, r.partnerId());
                 ps.executeUpdate();
             }
             audit.append(c, AuditEvent.ok("message-requeued", "gateway", r.partnerId(), r.messageId(), r.caseId(),

@@ -255,7 +255,8 @@ public final class Gateway implements AutoCloseable {
             String callbackQueue = config.get("gateway.queue.national-callback");
             String inboundQueue = config.get("gateway.queue.inbound-received");
             boolean nationalQueueEnabled = nationalQueueEnabled(config);
-            broker.onNationalConsumption(nationalQueue, id -> inboundRecorder.delivered(id, "taken from " + nationalQueue + " by a national consumer"));
+            broker.onNationalConsumption(nationalQueue,
+                    (partner, id) -> inboundRecorder.delivered(partner, id, "taken from " + nationalQueue + " by a national consumer"));
             main.bind("markQueuedNational", new org.cmag.stage.MarkQueuedNational(inboundRecorder,
                     (nationalQueueEnabled ? "queue " + nationalQueue : "") + (nationalQueueEnabled && callbackEnabled ? " and " : "")
                             + (callbackEnabled ? "national callback queue " + callbackQueue : "")));

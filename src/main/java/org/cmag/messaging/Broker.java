@@ -89,7 +89,7 @@ public final class Broker implements AutoCloseable {
      * Reports each message a consumer takes from the national queue {@code queue} to {@code listener} (embedded broker only;
      * an external broker does not tell).
      */
-    public void onNationalConsumption(String queue, java.util.function.Consumer<String> listener) {
+    public void onNationalConsumption(String queue, java.util.function.BiConsumer<String, String> listener) {
         if (consumption != null) {
             consumption.watch(queue, listener);
         }

@@ -1,6 +1,5 @@
 package org.cmag.messaging;
 
-import java.util.function.Consumer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
@@ -19,26 +18,27 @@ public final class NationalConsumption implements ActiveMQServerMessagePlugin {
     private static final Logger LOG = LoggerFactory.getLogger(NationalConsumption.class);
 
     private volatile String queue;
-    private volatile Consumer<String> listener;
+    private volatile java.util.function.BiConsumer<String, String> listener;
 
-    /** From now on, a normal acknowledgement on {@code queue} reports the message id to {@code listener}. */
-    public void watch(String queue, Consumer<String> listener) {
+    /** From now on, a normal acknowledgement on {@code queue} reports the sender and message id to {@code listener}. */
+    public void watch(String queue, java.util.function.BiConsumer<String, String> listener) {
         this.queue = queue;
         this.listener = listener;
     }
 
     @Override
     public void messageAcknowledged(Transaction tx, MessageReference ref, AckReason reason, ServerConsumer consumer) {
-        Consumer<String> l = listener;
+        java.util.function.BiConsumer<String, String> l = listener;
         if (l == null || reason != AckReason.NORMAL || consumer == null || !ref.getQueue().getName().toString().equals(queue)) {
             return;
         }
         String id = ref.getMessage().getStringProperty(GatewayHeaders.MESSAGE_ID);
-        if (id == null) {
+        String partner = ref.getMessage().getStringProperty(GatewayHeaders.PARTNER_ID);
+        if (id == null || partner == null) {
             return;
         }
         try {
-            l.accept(id);
+            l.accept(partner, id);
         } catch (RuntimeException e) {
             LOG.warn("message {}: taken from {} by a national consumer, not recorded as DELIVERED: {}", id, queue, e.getMessage());
         }

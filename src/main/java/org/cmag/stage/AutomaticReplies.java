@@ -76,7 +76,7 @@ public final class AutomaticReplies {
             send(exchange, builder.automaticRefusal(PrepareCaseMessage.context(k, partner), RefusalGroundCode.NOT_COVERED_BY_AGREEMENT,
                     m.autoRefusal()), k, partner, false);
         }
-        inbound.refused(m.messageId(), AuditEvent.rejected("refused-automatically", "gateway", m.partnerId(), m.messageId(), m.caseId(),
+        inbound.refused(m.partnerId(), m.messageId(), AuditEvent.rejected("refused-automatically", "gateway", m.partnerId(), m.messageId(), m.caseId(),
                 code.code(), m.autoRefusal()));
     }
 

@@ -43,7 +43,7 @@ public final class DeliveryFailed {
             LOG.debug("delivery failure", t);
             return;
         }
-        DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, m.messageId(), m.queue(), policy.forQueue(m.queue()),
+        DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, m.partnerId(), m.messageId(), m.queue(), policy.forQueue(m.queue()),
                 m.deliveryCount(), code, describe(t), DeadLetters.headersJson(m.wireHeaders()),
                 m.sealed() == null ? null : new String(m.sealed(), StandardCharsets.UTF_8));
         LOG.warn("message {} to {}: delivery {} [{}]: {}", m.messageId(), m.partnerId(), o.describe(), code, describe(t));
@@ -54,7 +54,7 @@ public final class DeliveryFailed {
     public boolean lastAttempt(Exchange exchange) {
         OutboundMessage m = exchange.getProperty(OutboundMessage.PROPERTY, OutboundMessage.class);
         return m != null && m.queue() != null
-                && attempts.isLast(DeliveryAttempts.Kind.OUTBOUND, m.messageId(), policy.forQueue(m.queue()), m.deliveryCount());
+                && attempts.isLast(DeliveryAttempts.Kind.OUTBOUND, m.partnerId(), m.messageId(), policy.forQueue(m.queue()), m.deliveryCount());
     }
 
     /**

@@ -30,11 +30,13 @@ public final class LoadReceived implements Processor {
     @Override
     public void process(Exchange exchange) {
         String id = exchange.getMessage().getHeader(GatewayHeaders.MESSAGE_ID, String.class);
+        String partner = exchange.getMessage().getHeader(GatewayHeaders.PARTNER_ID, String.class);
+        String digest = exchange.getMessage().getHeader(GatewayHeaders.DIGEST, String.class);
         InboundMessage m = Flight.startInbound(exchange);
         Integer count = exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class);
         m.deliveryCount(count == null ? 1 : count);
-        InboundRecorder.Received r = recorder.load(id).orElseThrow(() -> {
-            m.received(id, null, null, null);
+        InboundRecorder.Received r = recorder.load(partner, id, digest).orElseThrow(() -> {
+            m.received(id, partner, digest, null);
             return new GatewayException(ErrorCode.RECORD_MISSING, "Queued inbound message " + id
                     + " has no received record; it is not processed");
         });
@@ -43,14 +45,15 @@ public final class LoadReceived implements Processor {
             m.skip("settled before (" + r.state() + ")");
             return;
         }
-        if (!inProgress.add(id)) {
+        String key = partner + ":" + id + ":" + digest;
+        if (!inProgress.add(key)) {
             m.skip("another copy is being processed now");
             return;
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                inProgress.remove(id);
+                inProgress.remove(key);
             }
         });
     }

@@ -71,7 +71,8 @@ public final class NationalCallback implements Processor {
     /** Stage {@code mark-delivered}: the national system has it. */
     public void delivered(Exchange exchange) {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        recorder.delivered(Flight.inbound(exchange).messageId(), "national callback answered HTTP " + status);
+        InboundMessage m = Flight.inbound(exchange);
+        recorder.delivered(m.partnerId(), m.messageId(), "national callback answered HTTP " + status);
     }
 
     /** Stage {@code callback-attempt-failed}: one failed attempt; at the last one, the dead letter. */
@@ -89,7 +90,7 @@ public final class NationalCallback implements Processor {
         headers.put(GatewayHeaders.PARTNER_ID, m.partnerId());
         headers.put(GatewayHeaders.MESSAGE_TYPE, m.messageType());
         headers.values().removeIf(v -> v == null);
-        DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.NATIONAL_CALLBACK, m.messageId(), queue, settings,
+        DeliveryAttempts.Outcome o = attempts.failed(DeliveryAttempts.Kind.NATIONAL_CALLBACK, m.partnerId(), m.messageId(), queue, settings,
                 m.deliveryCount(), code, DeliveryFailed.describe(t), DeadLetters.headersJson(headers),
                 m.nationalPayload() == null ? null : new String(m.nationalPayload(), StandardCharsets.UTF_8));
         LOG.warn("message {} from {}: national callback {} [{}]: {}", m.messageId(), m.partnerId(), o.describe(), code,
@@ -100,6 +101,6 @@ public final class NationalCallback implements Processor {
     /** For the error handler: whether this failure is the message's last attempt (then it is dead-lettered, not rolled back). */
     public boolean lastAttempt(Exchange exchange) {
         InboundMessage m = exchange.getProperty(InboundMessage.PROPERTY, InboundMessage.class);
-        return m != null && attempts.isLast(DeliveryAttempts.Kind.NATIONAL_CALLBACK, m.messageId(), settings, m.deliveryCount());
+        return m != null && attempts.isLast(DeliveryAttempts.Kind.NATIONAL_CALLBACK, m.partnerId(), m.messageId(), settings, m.deliveryCount());
     }
 }

@@ -8,9 +8,9 @@ import org.cmag.flow.InboundMessage;
 import org.cmag.messaging.GatewayHeaders;
 
 /**
- * Stage {@code prepare-processing}: what goes on the inbound processing queue: only the message id (the raw message is in
- * its receipt row, the source of truth), with the broker duplicate id, so a retransmission, or a recovery resend while the
- * first is still queued, collapses into one.
+ * Stage {@code prepare-processing}: what goes on the inbound processing queue: only what names the received content
+ * (sender, message id, digest; the raw message is in its receipt row, the source of truth), with the broker duplicate id,
+ * so a recovery resend while the first is still queued collapses into one.
  */
 public final class QueueReceived implements Processor {
     @Override
@@ -19,7 +19,9 @@ public final class QueueReceived implements Processor {
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(GatewayHeaders.MESSAGE_ID, m.messageId());
-        out.setHeader(GatewayHeaders.ARTEMIS_DUPLICATE_ID, m.duplicateId());
+        out.setHeader(GatewayHeaders.PARTNER_ID, m.partnerId());
+        out.setHeader(GatewayHeaders.DIGEST, m.digest());
+        out.setHeader(GatewayHeaders.ARTEMIS_DUPLICATE_ID, m.processingDuplicateId());
         out.setBody(m.messageId().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -75,10 +75,20 @@ public final class RejectInbound {
         return m != null && m.messageId() != null && settings.exhaustedAt(m.deliveryCount());
     }
 
+    /** What the processing queue carries for a received content (kept with its dead letter, for a replay). */
+    private static Map<String, String> processingHeaders(InboundMessage m) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put(GatewayHeaders.MESSAGE_ID, m.messageId());
+        h.put(GatewayHeaders.PARTNER_ID, m.partnerId());
+        h.put(GatewayHeaders.DIGEST, m.digest());
+        h.values().removeIf(java.util.Objects::isNull);
+        return h;
+    }
+
     private void deadLetter(InboundMessage m, String code, String detail) {
         Instant now = clock.instant();
         attempts.deadLetter(DeadLetterStore.DeadLetter.of(queue, m.messageId(), m.partnerId(), m.caseId(), code, m.deliveryCount(), null, now,
-                detail, now, DeadLetters.headersJson(Map.of(GatewayHeaders.MESSAGE_ID, m.messageId())),
+                detail, now, DeadLetters.headersJson(processingHeaders(m)),
                 m.messageId()));
     }
 }

@@ -36,7 +36,7 @@ public final class AuditQuery {
 
     private static final String MESSAGE_TYPE = "COALESCE((SELECT o.message_type FROM outbound_message o WHERE o.message_id = a.message_id),"
             + " (SELECT h.message_type FROM held_message h WHERE h.message_id = a.message_id),"
-            + " (SELECT i.message_type FROM inbound_message i WHERE i.message_id = a.message_id))";
+            + " (SELECT i.message_type FROM inbound_message i WHERE i.message_id = a.message_id AND i.partner_id = a.partner_id))";
     private static final String DIRECTION = "CASE WHEN a.message_id IS NULL THEN NULL"
             + " WHEN EXISTS (SELECT 1 FROM outbound_message o WHERE o.message_id = a.message_id)"
             + " OR EXISTS (SELECT 1 FROM held_message h WHERE h.message_id = a.message_id) THEN 'outbound'"

@@ -51,8 +51,10 @@ public final class EvidenceStore {
             throw new IllegalArgumentException(messageTable);
         }
         java.time.LocalDate retention = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT retention_until FROM " + messageTable + " WHERE message_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT retention_until FROM " + messageTable + " WHERE message_id = ?"
+                + " AND partner_id = ?")) {
             ps.setString(1, receipt.messageId());
+            ps.setString(2, receipt.partnerId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && rs.getDate(1) != null) {
                     retention = rs.getDate(1).toLocalDate();
@@ -70,10 +72,14 @@ public final class EvidenceStore {
      * <p>The door stores the receipt (with the raw message) before the message is queued for processing, so the claim
      * always finds it.
      */
-    public static void insertOwnReceipt(Connection c, String messageId, String caseId, String partnerId, Instant at) throws SQLException {
+    public static void insertOwnReceipt(Connection c, String messageId, String receivedDigest, String caseId, String partnerId, Instant at)
+            throws SQLException {
         String xml = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT receipt_xml FROM inbound_receipt WHERE message_id = ?")) {
-            ps.setString(1, messageId);
+        try (PreparedStatement ps = c.prepareStatement("SELECT receipt_xml FROM inbound_receipt WHERE partner_id = ? AND message_id = ?"
+                + " AND received_digest = ?")) {
+            ps.setString(1, partnerId);
+            ps.setString(2, messageId);
+            ps.setString(3, receivedDigest);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     xml = rs.getString(1);

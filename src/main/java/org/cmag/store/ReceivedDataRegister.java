@@ -58,9 +58,10 @@ public final class ReceivedDataRegister {
      * Registers what one received message carried, inside the caller's transaction. A repeated registration of the same
      * message (a delivery retried after an interruption) replaces the earlier rows.
      */
-    public void register(Connection c, String messageId, List<Received> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM received_data WHERE message_id = ?")) {
-            ps.setString(1, messageId);
+    public void register(Connection c, String partnerId, String messageId, List<Received> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM received_data WHERE partner_id = ? AND message_id = ?")) {
+            ps.setString(1, partnerId);
+            ps.setString(2, messageId);
             ps.executeUpdate();
         }
         if (rows.isEmpty()) {
@@ -90,7 +91,7 @@ public final class ReceivedDataRegister {
     /** Registers in its own transaction, with its audit event. */
     public void register(String messageId, List<Received> rows, AuditEvent event) {
         database.inTransaction(c -> {
-            register(c, messageId, rows);
+            register(c, rows.isEmpty() ? null : rows.get(0).partnerId(), messageId, rows);
             audit.append(c, event);
             return null;
         });

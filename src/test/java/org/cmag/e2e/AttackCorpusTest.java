@@ -27,6 +27,9 @@ import org.cmag.crypto.DevPki;
 import org.cmag.demo.GatewayPair;
 import org.cmag.demo.NationalQueue;
 import org.cmag.error.ErrorCode;
+import org.cmag.exchange.v1.ExchangeMessageType;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 import org.cmag.policy.Partner;
 import org.cmag.store.AuditRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -276,6 +279,40 @@ class AttackCorpusTest {
         assertThat(rejections.get(0).event().errorCode()).as(rejections.get(0).event().detail()).isEqualTo(expect);
         assertThat(rejections.get(0).event().detail()).isNotBlank();
         assertThat(newAudit(auditBefore)).extracting(rec -> rec.event().type()).doesNotContain("national-queued", "signature-verified");
+    }
+
+    @Test
+    @Order(2)
+    void aForgeryOrAnotherPartnersMessageSentFirstUnderAGenuineIdNeverBlocksTheGenuineMessage() throws Exception {
+        ExchangeMessageType m = forge.message();
+        byte[] genuine = forge.bytes(forge.sealed(m));
+        // 1. junk under the genuine id first: a copy with its ciphertext changed gets a transport receipt, then is rejected
+        Document junkDoc = forge.parse(genuine);
+        Element cipher = (Element) junkDoc.getElementsByTagNameNS(Forge.XENC, "CipherValue").item(1);
+        String value = cipher.getTextContent().strip();
+        cipher.setTextContent((value.charAt(0) == 'A' ? "B" : "A") + value.substring(1));
+        int before = pair.de().audit().all().size();
+        assertThat(send(forge.bytes(junkDoc)).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> rejections(before), l -> !l.isEmpty());
+        // 2. another registered partner (FR) validly seals a message of its own under the same id: it is FR's message
+        ExchangeMessageType fr = forge.message();
+        fr.getHeader().setMessageID(m.getHeader().getMessageID());
+        fr.getHeader().getSender().setAuthorityID("FR");
+        fr.getHeader().getSender().setCountryCode("FR");
+        assertThat(send(forge.bytes(forge.encryptedForDe(forge.signedBy(fr, forge.fr)))).statusCode()).isEqualTo(200);
+        NationalQueue.Delivered fromFr = deNational.receive(WAIT.toMillis());
+        assertThat(fromFr).as("FR's message is delivered as FR's").isNotNull();
+        assertThat(fromFr.partner()).isEqualTo("FR");
+        // 3. the genuine message from NL: its own receipt, verified, delivered - neither the junk nor FR's message blocks it
+        HttpResponse<String> r = send(genuine);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        NationalQueue.Delivered fromNl = deNational.receive(WAIT.toMillis());
+        assertThat(fromNl).as("the genuine message is delivered").isNotNull();
+        assertThat(fromNl.partner()).isEqualTo("NL");
+        assertThat(fromNl.messageId()).isEqualTo(m.getHeader().getMessageID());
+        deliveredIds.add("FR:" + fromFr.messageId());
+        deliveredIds.add(fromNl.messageId());
+        assertThat(pair.de().audit().verifyChain()).isEmpty();
     }
 
     @Test

@@ -79,7 +79,7 @@ import org.junit.jupiter.api.TestFactory;
  * jar under {@code target/faults/cds}.
  */
 class CrashConsistencyIT {
-    /** The whole run, setup to final checkpoint; settle bounds shrink when the run is late. */
+    /** The whole run's planned time, setup to final checkpoint (a run behind it says so; bounds are not cut). */
     private static final Duration BUDGET = Duration.ofSeconds(465);
     private static final Duration MIN_SETTLE = Duration.ofSeconds(15);
     private static final Duration START = Duration.ofSeconds(90);
@@ -857,7 +857,11 @@ class CrashConsistencyIT {
         return open;
     }
 
-    /** A settle bound within the run's budget: the nominal one, or less (at least 15 s) when later phases need the time. */
+    /**
+     * The settle bound of a phase: always the nominal one (a wait ends as soon as the phase has settled, so the bound only
+     * matters on a slow machine, and a slow machine must not turn into a false finding). When the run is behind its time
+     * budget, it says so in the log.
+     */
     private Duration budgeted(String phase, Duration nominal) {
         int reserve = 0;
         boolean after = false;
@@ -868,12 +872,11 @@ class CrashConsistencyIT {
             after |= e.getKey().equals(phase);
         }
         Duration left = Duration.between(Instant.now(), suiteStart.plus(BUDGET)).minusSeconds(reserve);
-        Duration bound = left.compareTo(nominal) < 0 ? left : nominal;
-        if (bound.compareTo(nominal) < 0) {
-            log(phase + " settle bound cut from " + nominal.toSeconds() + " s to " + Math.max(MIN_SETTLE.toSeconds(), bound.toSeconds())
-                    + " s to keep the time budget");
+        if (left.compareTo(nominal) < 0) {
+            log(phase + " is behind the run's time budget of " + BUDGET.toSeconds() + " s (" + left.toSeconds()
+                    + " s left for it); its settle bound stays " + nominal.toSeconds() + " s");
         }
-        return bound.compareTo(MIN_SETTLE) < 0 ? MIN_SETTLE : bound;
+        return nominal;
     }
 
     /** GET /api/v1/audit/chain on each running gateway: the chain must be intact after every scenario. */

@@ -237,7 +237,7 @@ class PartnerOnboardingIT {
             assertThat(r.event().messageId()).isEqualTo(toNl);
         });
         assertThat(new org.cmag.flow.InboundRecorder(pair.nl().database(), pair.nl().audit(), pair.nl().cases(), pair.nl().receivedData(),
-                java.time.Clock.systemUTC()).lookup(toNl)).as("no receipt issued").isEmpty();
+                java.time.Clock.systemUTC()).lookup("DE", toNl, null)).as("no receipt issued").isEmpty();
         assertThat(pair.nl().audit().verifyChain()).isEmpty();
     }
 

@@ -148,11 +148,13 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
     @Test
     void receiveTwiceReturnsTheFirstReceiptAndAuditsOnce() {
         var first = recorder().receive(arrived("DE-1", DIGEST_A), "<Receipt n='1'/>");
-        var second = recorder().receive(arrived("DE-1", DIGEST_B), "<Receipt n='2'/>");
+        var second = recorder().receive(arrived("DE-1", DIGEST_A), "<Receipt n='2'/>");
         assertThat(second).isEqualTo(first);
         assertThat(first.receivedDigest()).isEqualTo(DIGEST_A);
-        assertThat(recorder().lookup("DE-1")).contains(first);
-        assertThat(audit.forMessage("DE-1")).singleElement()
+        assertThat(recorder().lookup("DE", "DE-1", DIGEST_A)).contains(first);
+        // another content under the same id is another reception (verification decides): its own receipt
+        assertThat(recorder().receive(arrived("DE-1", DIGEST_B), "<Receipt n='3'/>").receiptXml()).isEqualTo("<Receipt n='3'/>");
+        assertThat(audit.forMessage("DE-1")).hasSize(2).first()
                 .satisfies(r -> assertThat(r.event().detail()).contains(EvidenceItem.digest("<Receipt n='1'/>")));
         assertThat(audit.verifyChain()).isEmpty();
     }
@@ -172,7 +174,7 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
             for (Future<org.cmag.flow.InboundRecorder.Stored> f : results) {
                 got.add(f.get(60, TimeUnit.SECONDS));
             }
-            var stored = recorder().lookup("DE-RACE").orElseThrow();
+            var stored = recorder().lookup("DE", "DE-RACE", DIGEST_A).orElseThrow();
             assertThat(got).containsOnly(stored);
             List<AuditRecord> events = audit.forMessage("DE-RACE");
             assertThat(events).hasSize(1);
@@ -185,8 +187,8 @@ abstract class AbstractMessageStoresTest extends DatabaseBackedTest {
 
     @Test
     void lookupOfUnknownMessageIsEmpty() {
-        assertThat(recorder().lookup("DE-404")).isEmpty();
-        assertThat(recorder().load("DE-404")).isEmpty();
+        assertThat(recorder().lookup("DE", "DE-404", DIGEST_A)).isEmpty();
+        assertThat(recorder().load("DE", "DE-404", DIGEST_A)).isEmpty();
     }
 
     // ------------------------------------------------------------------ inbound rejections

@@ -115,16 +115,24 @@ abstract class AbstractRecordersTest extends DatabaseBackedTest {
 
     /** A request from DE as processing has it before update-case: received (receipt row), decrypted, verified, validated. */
     InboundMessage received(String id) {
+        return received(id, "DE");
+    }
+
+    /** As {@link #received(String)}, from {@code sender} (DE or GB of the packaged agreements), on a case of its own. */
+    InboundMessage received(String id, String sender) {
+        Partner partner = sender.equals("DE") ? DE
+                : org.cmag.policy.PartnerRegistry.load(null, "NL", k -> null).require(sender, ErrorCode.UNKNOWN_PARTNER);
         ExchangeMessageType msg = TestMessages.translated(TestMessages.exampleRequest());
         msg.getHeader().setMessageID(id);
-        String caseId = msg.getHeader().getConversationID();
-        InboundMessage m = new InboundMessage().received(id, "DE", "c".repeat(64), ("<sealed id='" + id + "'/>").getBytes(StandardCharsets.UTF_8));
-        inbound(database()).receive(m, "<Receipt for='" + id + "'/>");
-        return m.partner(DE).validated(msg, caseId, "ASSISTANCE_REQUEST", "VERIFICATION_OF_DECLARATION", "EU-515-97 art. 4", "RISK")
-                .evidence(EvidenceItem.of(id, caseId, "DE", EvidenceItem.Direction.IN, EvidenceItem.Kind.MESSAGE, "<verified id='" + id + "'/>",
-                        NOW, null))
-                .receivedData(List.of(new ReceivedDataRegister.Received(id, "DE", caseId, "ASSISTANCE_REQUEST", "/Declaration/ID", "MRN-1",
-                        "NOT_PERMITTED", null, NOW)), AuditEvent.ok("received-data-registered", "gateway", "DE", id, caseId, "1 reference"));
+        String caseId = msg.getHeader().getConversationID() + (sender.equals("DE") ? "" : "-" + sender);
+        String digest = (sender.equals("DE") ? "c" : "e").repeat(64);
+        InboundMessage m = new InboundMessage().received(id, sender, digest, ("<sealed id='" + id + "'/>").getBytes(StandardCharsets.UTF_8));
+        inbound(database()).receive(m, "<Receipt for='" + id + "' from='" + sender + "'/>");
+        return m.partner(partner).validated(msg, caseId, "ASSISTANCE_REQUEST", "VERIFICATION_OF_DECLARATION", "EU-515-97 art. 4", "RISK")
+                .evidence(EvidenceItem.of(id, caseId, sender, EvidenceItem.Direction.IN, EvidenceItem.Kind.MESSAGE,
+                        "<verified id='" + id + "'/>", NOW, null))
+                .receivedData(List.of(new ReceivedDataRegister.Received(id, sender, caseId, "ASSISTANCE_REQUEST", "/Declaration/ID", "MRN-1",
+                        "NOT_PERMITTED", null, NOW)), AuditEvent.ok("received-data-registered", "gateway", sender, id, caseId, "1 reference"));
     }
 
     long count(String sql, Object... args) {
@@ -230,14 +238,25 @@ abstract class AbstractRecordersTest extends DatabaseBackedTest {
         recorder.handedOver(m, "queue gw.national.inbound");
         assertThat(column("SELECT status FROM inbound_message WHERE message_id = 'DE-1'")).isEqualTo("QUEUED_NATIONAL");
         assertThat(recorder.claim(m)).as("queued for national, delivery not confirmed").isEqualTo(InboundMessage.Claim.RESUMED);
-        assertThat(recorder.delivered("DE-1", "callback answered HTTP 204")).isTrue();
-        assertThat(recorder.delivered("DE-1", "again")).isFalse();
+        assertThat(recorder.delivered("DE", "DE-1", "callback answered HTTP 204")).isTrue();
+        assertThat(recorder.delivered("DE", "DE-1", "again")).isFalse();
         assertThat(recorder.claim(m)).isEqualTo(InboundMessage.Claim.DONE);
         assertThat(column("SELECT status FROM inbound_message WHERE message_id = 'DE-1'")).isEqualTo("DELIVERED");
         assertThat(column("SELECT raw_message FROM inbound_receipt WHERE message_id = 'DE-1'")).as("raw copy dropped once final").isNull();
         assertThat(count("SELECT COUNT(*) FROM audit_event")).as("claim repeats record nothing; one queued, one delivered")
                 .isEqualTo(afterClaim + 2);
         assertThat(count("SELECT COUNT(*) FROM received_data WHERE message_id = 'DE-1'")).isEqualTo(1);
+        // the same message id from another sender is another message: it does not collide with DE's
+        InboundMessage other = received("DE-1", "GB");
+        assertThat(inbound(database()).claim(other)).isEqualTo(InboundMessage.Claim.NEW);
+        assertThat(count("SELECT COUNT(*) FROM inbound_message WHERE message_id = 'DE-1'")).isEqualTo(2);
+        // another content under DE's id gets its own receipt at the door; verified, its claim is a conflict
+        InboundMessage changed = new InboundMessage().received("DE-1", "DE", "f".repeat(64), "<other/>".getBytes(StandardCharsets.UTF_8));
+        assertThat(recorder.receive(changed, "<Receipt n='changed'/>").receiptXml()).isEqualTo("<Receipt n='changed'/>");
+        changed.partner(DE).validated(m.message(), m.caseId(), m.messageType(), m.requestType(), m.legalBasis(), m.purpose())
+                .evidence(m.evidence());
+        assertThatThrownBy(() -> recorder.claim(changed)).isInstanceOf(GatewayException.class)
+                .satisfies(e -> assertThat(((GatewayException) e).errorCode()).isEqualTo(ErrorCode.DUPLICATE_CONFLICT));
         assertThat(new AuditLog(database(), clock).verifyChain()).isEmpty();
     }
 
@@ -249,7 +268,7 @@ abstract class AbstractRecordersTest extends DatabaseBackedTest {
         InboundRecorder.Stored second = recorder.receive(m, "<Receipt n='2'/>");
         assertThat(first.pending()).isTrue();
         assertThat(second.receiptXml()).as("the race's loser answers with the stored receipt").isEqualTo("<Receipt n='1'/>");
-        assertThat(recorder.load("DE-2")).get().satisfies(r -> assertThat(new String(r.raw(), StandardCharsets.UTF_8)).isEqualTo("<raw/>"));
+        assertThat(recorder.load("DE", "DE-2", "d".repeat(64))).get().satisfies(r -> assertThat(new String(r.raw(), StandardCharsets.UTF_8)).isEqualTo("<raw/>"));
         assertThat(auditTypes("DE-2")).containsExactly("message-received");
 
         recorder.reject(m, "signature_invalid", "bad");
@@ -299,9 +318,10 @@ abstract class AbstractRecordersTest extends DatabaseBackedTest {
         assertThat(startup).extracting(Recovery.Resend::messageId).containsExactlyInAnyOrder("DE-4", "DE-5");
         assertThat(startup).allSatisfy(r -> assertThat(r.queue()).isEqualTo("gw.inbound.received"));
         assertThat(startup).filteredOn(r -> r.messageId().equals("DE-4")).singleElement()
-                .satisfies(r -> assertThat(r.duplicateId()).as("collapses with the door's send, if still queued").isEqualTo("DE-4"));
+                .satisfies(r -> assertThat(r.duplicateId()).as("collapses with the door's send, if still queued")
+                        .isEqualTo("DE:DE-4:" + "c".repeat(64)));
         assertThat(startup).filteredOn(r -> r.messageId().equals("DE-5")).singleElement()
-                .satisfies(r -> assertThat(r.duplicateId()).as("a fresh processing").startsWith("DE-5#resume-"));
+                .satisfies(r -> assertThat(r.duplicateId()).as("a fresh processing").startsWith("DE:DE-5:" + "c".repeat(64) + "#resume-"));
 
         // with a national callback, a message on the callback queue with no attempt long past its due time comes back too
         clock.advance(Duration.ofSeconds(61));
@@ -314,18 +334,18 @@ abstract class AbstractRecordersTest extends DatabaseBackedTest {
         outbound(database()).record(request("NL-7", null));
         RedeliveryPolicy.Settings three = new RedeliveryPolicy.Settings(3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 0.2);
         DeliveryAttempts attempts = new DeliveryAttempts(database(), new AuditLog(database(), clock), clock);
-        DeliveryAttempts.Outcome first = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, "NL-7", "gw.outbound.DE", three, 1, "delivery_failed",
+        DeliveryAttempts.Outcome first = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, "DE", "NL-7", "gw.outbound.DE", three, 1, "delivery_failed",
                 "Connection refused", "{\"GwMessageId\":\"NL-7\"}", "<sealed/>");
         assertThat(first.describe()).isEqualTo("attempt 1 of 3, next retry in ~1.0s");
         clock.advance(Duration.ofSeconds(2));
         // the broker's count restarted after a broker restart: the row's count goes on
-        DeliveryAttempts.Outcome second = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, "NL-7", "gw.outbound.DE", three, 1, "delivery_failed",
+        DeliveryAttempts.Outcome second = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, "DE", "NL-7", "gw.outbound.DE", three, 1, "delivery_failed",
                 "HTTP 503", "{\"GwMessageId\":\"NL-7\"}", "<sealed/>");
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(column("SELECT status FROM outbound_message WHERE message_id = 'NL-7'")).isEqualTo("QUEUED");
         assertThat(column("SELECT last_error FROM outbound_message WHERE message_id = 'NL-7'")).isEqualTo("HTTP 503");
         clock.advance(Duration.ofSeconds(4));
-        DeliveryAttempts.Outcome third = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, "NL-7", "gw.outbound.DE", three, 3, "delivery_failed",
+        DeliveryAttempts.Outcome third = attempts.failed(DeliveryAttempts.Kind.OUTBOUND, "DE", "NL-7", "gw.outbound.DE", three, 3, "delivery_failed",
                 "HTTP 502", "{\"GwMessageId\":\"NL-7\"}", "<sealed/>");
         assertThat(third.deadLettered()).isTrue();
         assertThat(column("SELECT status FROM outbound_message WHERE message_id = 'NL-7'")).isEqualTo("DEAD_LETTERED");

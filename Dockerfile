@@ -1,6 +1,6 @@
 # CMAG gateway image: build with Maven on JDK 17, run on a JRE 17 as a non-root user.
 #   docker build -t cmag .
-#   docker run -p 8480:8480 -p 8481:8481 -v cmag-data:/var/lib/cmag/data cmag
+#   docker run -p 8480:8480 -p 8481:8481 -p 8482:8482 -v cmag-data:/var/lib/cmag/data cmag
 # Configuration: environment variables (GATEWAY_ID=DE, GATEWAY_DB_URL=jdbc:postgresql://..., ...) or a mounted
 # /var/lib/cmag/config/application.properties. Secrets only through the environment or mounted files.
 
@@ -27,7 +27,7 @@ USER cmag
 ENV GATEWAY_HTTP_HOST=0.0.0.0 \
     GATEWAY_SOAP_HOST=0.0.0.0
 VOLUME ["/var/lib/cmag/data"]
-EXPOSE 8480 8481
+EXPOSE 8480 8481 8482
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["java", "-jar", "/opt/cmag/cmag.jar", "health", "--url", "http://127.0.0.1:8480/health"]
 ENTRYPOINT ["java", "-jar", "/opt/cmag/cmag.jar"]

@@ -77,7 +77,7 @@ final class StartCommand {
         }
         out.println("CMAG gateway " + gateway.id() + " started");
         out.println("  national API   POST " + gateway.httpBase() + "/api/v1/requests");
-        out.println("  partner REST   POST " + gateway.httpBase() + "/exchange/v1/messages");
+        out.println("  partner REST   POST " + gateway.partnerBase() + "/exchange/v1/messages  (partner listener)");
         out.println("  partner SOAP        " + config.get("gateway.soap.address"));
         out.println("  health         GET  " + gateway.httpBase() + "/health  (/health/live, /health/ready)");
         out.println("  data           " + Path.of(config.get("gateway.data-dir")).toAbsolutePath());

@@ -30,6 +30,8 @@ public final class GatewayPair implements AutoCloseable {
     private final int nlSoap;
     private final int deHttp;
     private final int deSoap;
+    private final int nlPartner;
+    private final int dePartner;
     private final Map<String, String> extra;
     private final java.time.Clock clock;
     private final boolean tls;
@@ -59,13 +61,15 @@ public final class GatewayPair implements AutoCloseable {
         this.nlSoap = freePort();
         this.deHttp = freePort();
         this.deSoap = freePort();
+        this.nlPartner = freePort();
+        this.dePartner = freePort();
         this.extra = Map.copyOf(extra);
     }
 
     /** Starts DE, then NL sending to DE over {@code channel}. */
     public GatewayPair start(Partner.Channel channel) {
-        de = Gateway.start(config("DE", "DE", deHttp, deSoap, "NL", nlHttp, nlSoap, Partner.Channel.REST), clock);
-        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel), clock);
+        de = Gateway.start(config("DE", "DE", deHttp, deSoap, dePartner, "NL", nlPartner, nlSoap, Partner.Channel.REST), clock);
+        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, nlPartner, "DE", dePartner, deSoap, channel), clock);
         if (tls) {
             http = client("NL");
         }
@@ -75,7 +79,7 @@ public final class GatewayPair implements AutoCloseable {
     /** Stops NL and starts it again (same data: journal, database, keys) with another channel to DE. */
     public void restartNl(Partner.Channel channel) {
         nl.close();
-        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, "DE", deHttp, deSoap, channel), clock);
+        nl = Gateway.start(config("NL", "NL", nlHttp, nlSoap, nlPartner, "DE", dePartner, deSoap, channel), clock);
     }
 
     /** Stops DE (the partner is down for NL meanwhile); {@link #startDe()} starts it again on the same data. */
@@ -85,10 +89,10 @@ public final class GatewayPair implements AutoCloseable {
 
     /** Starts DE again (same data: journal, database, keys). */
     public void startDe() {
-        de = Gateway.start(config("DE", "DE", deHttp, deSoap, "NL", nlHttp, nlSoap, Partner.Channel.REST), clock);
+        de = Gateway.start(config("DE", "DE", deHttp, deSoap, dePartner, "NL", nlPartner, nlSoap, Partner.Channel.REST), clock);
     }
 
-    private GatewayConfig config(String id, String country, int httpPort, int soapPort, String partner, int partnerHttp,
+    private GatewayConfig config(String id, String country, int httpPort, int soapPort, int partnerChannelPort, String partner, int partnerHttp,
             int partnerSoap, Partner.Channel channel) {
         Map<String, String> o = new HashMap<>();
         o.put("gateway.id", id);
@@ -98,6 +102,7 @@ public final class GatewayPair implements AutoCloseable {
         o.put("gateway.pki.dir", root.resolve("pki").toString());
         o.put("gateway.http.port", String.valueOf(httpPort));
         o.put("gateway.soap.port", String.valueOf(soapPort));
+        o.put("gateway.partner-http.port", String.valueOf(partnerChannelPort));
         String scheme = tls ? "https" : "http";
         o.put("gateway.tls.enabled", String.valueOf(tls));
         o.put("gateway.soap.address", scheme + "://127.0.0.1:" + soapPort + "/soap/exchange/v1");

@@ -89,6 +89,7 @@ public final class Gateway implements AutoCloseable {
     private final org.cmag.tls.ChannelTls tls;
     private final AutoCloseable tlsVertx;
     private final StoreWatch watch;
+    private PartnerListener partnerListener;
 
     private Gateway(GatewayConfig config, Main main, Broker broker, Database database, AuditLog audit,
             org.cmag.audit.Checkpoints checkpoints, OutboundStore outbound,
@@ -310,6 +311,7 @@ public final class Gateway implements AutoCloseable {
             // the agreement files and configuration this start runs with, kept and audited (policy-loaded/-changed, configuration-loaded)
             new org.cmag.store.PolicyVersions(database, audit, clock).recordStart(ownId, config.get("gateway.auth.mode"), registry, config.asMap());
             main.start();
+            opened.add(main::stop); // a failure from here on stops the routes too
             // bodies the HTTP server refuses to read (over camel.server.max-body-size) get the coded answer and an audit record
             httpRouter(main.getCamelContext(), config.getInt("gateway.http.port")).route()
                     .failureHandler(new org.cmag.error.OversizedRequests(watch.refusals, serverBodyLimit(maxBytes)));
@@ -317,6 +319,12 @@ public final class Gateway implements AutoCloseable {
             Gateway gateway = new Gateway(config, main, broker, database, audit, checkpoints, outbound, inbound, cases, registry, keys, tls, tlsVertx,
                     watch);
             gateway.addDeliveryRoutes(queuePrefix);
+            // the partner REST door on its own listener; the main listener (national API, console, audit API) does not serve it
+            var router = httpRouter(main.getCamelContext(), config.getInt("gateway.http.port"));
+            gateway.partnerListener = PartnerListener.start(router, config.get("gateway.partner-http.host"),
+                    config.getInt("gateway.partner-http.port"));
+            PartnerListener.closeDoorOn(router, gateway.partnerListener.port());
+            opened.add(gateway.partnerListener);
             PrivateFiles.restrict(dataDir); // database, journal, anchor and spool files as they exist now
             watch.routesUp(main.getCamelContext(), ownId);
             LOG.info("Gateway {}: every route is up; {} request(s) were answered 503 starting meanwhile", ownId, watch.gate.refused());
@@ -676,6 +684,12 @@ public final class Gateway implements AutoCloseable {
                 + config.get("gateway.http.port");
     }
 
+    /** Base URL of this gateway's partner-channel listener ({@code POST /exchange/v1/messages}). */
+    public String partnerBase() {
+        return (config.getBoolean("gateway.tls.enabled") ? "https://" : "http://") + config.get("gateway.partner-http.host") + ":"
+                + partnerListener.port();
+    }
+
     /** The TLS material of the partner channels. */
     public org.cmag.tls.ChannelTls tls() {
         return tls;
@@ -694,6 +708,9 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         watch.stopProbing(); // no transitions (nor consumer suspensions) while the routes stop
+        if (partnerListener != null) {
+            partnerListener.close(); // partners get connection refused, not a half-stopped route
+        }
         try {
             main.stop();
         } catch (Exception e) {

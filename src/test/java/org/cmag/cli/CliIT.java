@@ -206,8 +206,10 @@ class CliIT {
     void startRunsAGatewayThatAnswersHealthAndStopsOnSigterm() throws Exception {
         int http = freePort();
         int soap = freePort();
+        int partner = freePort();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toAbsolutePath().toString(), "start", "--set", "gateway.http.port=" + http, "--set", "gateway.soap.port=" + soap);
+                JAR.toAbsolutePath().toString(), "start", "--set", "gateway.http.port=" + http, "--set", "gateway.soap.port=" + soap,
+                "--set", "gateway.partner-http.port=" + partner);
         Path log = dir.resolve("start.log");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

@@ -125,7 +125,7 @@ class AgreementTermsTest {
         ExchangeMessageType message = sealing.message(example0());
         String id = message.getHeader().getMessageID();
         int before = pair.de().inbound().countRejections(code);
-        HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+        HttpResponse<String> r = pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                 sealing.serialize(sealing.seal(message)).getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as("transport acceptance: %s", r.body()).isEqualTo(200);
         await().atMost(WAIT).until(() -> pair.de().inbound().countRejections(code), n -> n == before + 1);

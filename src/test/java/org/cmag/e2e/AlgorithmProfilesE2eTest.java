@@ -116,7 +116,7 @@ class AlgorithmProfilesE2eTest {
             Element body = (Element) doc.getDocumentElement().getElementsByTagNameNS(ExchangeCodec.NS, "Body").item(0);
             security.encrypt(doc, body, KeyStores.readPem(root.resolve("pki/DE-encryption.crt")), SecurityProfile.DEFAULT);
             int before = pair.de().inbound().countRejections("algorithm_not_allowed");
-            HttpResponse<String> refused = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+            HttpResponse<String> refused = pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                     sealing.serialize(doc).getBytes(StandardCharsets.UTF_8));
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(200);
             await().atMost(WAIT).until(() -> pair.de().inbound().countRejections("algorithm_not_allowed"), n -> n == before + 1);

@@ -449,7 +449,7 @@ class AttackCorpusTest {
     }
 
     private HttpResponse<String> send(byte[] body) {
-        return pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml", body);
+        return pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml", body);
     }
 
     private void deliverValid(byte[] sealed) {

@@ -86,7 +86,7 @@ class FreshnessTest {
     }
 
     private HttpResponse<String> send(ExchangeMessageType m) {
-        return pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml", forge.bytes(forge.sealed(m)));
+        return pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml", forge.bytes(forge.sealed(m)));
     }
 
     @Test

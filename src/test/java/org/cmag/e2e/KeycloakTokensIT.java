@@ -328,7 +328,7 @@ class KeycloakTokensIT {
             assertThat(allowed.statusCode()).as(e[0] + " " + e[1] + ": " + allowed.body()).isNotIn(401, 403);
         }
         // the partner channel: only partner administrations, and only as the message's Sender
-        String channel = pair.de().httpBase() + "/exchange/v1/messages";
+        String channel = pair.de().partnerBase() + "/exchange/v1/messages";
         HttpResponse<String> nationalOnChannel = TokenAccessTest.call("POST", channel, token(DE_REALM, Realm.DEFAULT_NATIONAL_CLIENT),
                 "application/xml", sealedNlToDe());
         assertThat(nationalOnChannel.statusCode()).isEqualTo(403);
@@ -387,7 +387,7 @@ class KeycloakTokensIT {
 
         // DE's running gateway re-reads the bindings once its 1 s status cache has expired
         await().pollDelay(Duration.ofMillis(1_300)).atMost(WAIT).until(() -> true);
-        HttpResponse<String> r = TokenAccessTest.call("POST", pair.de().httpBase() + "/exchange/v1/messages", stillValid, "application/xml",
+        HttpResponse<String> r = TokenAccessTest.call("POST", pair.de().partnerBase() + "/exchange/v1/messages", stillValid, "application/xml",
                 sealedNlToDe());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
         assertThat(r.body()).contains("\"code\":\"partner_offboarded\"");

@@ -177,7 +177,7 @@ class MutualTlsTest {
     void withoutAClientCertificateTheSenderIsRefusedAsClientCertificateMissingOnRestAndSoap() throws Exception {
         HttpClient anonymous = pair.client(null);
         String sealed = sealedByNl(pair);
-        HttpResponse<String> rest = GatewayPair.post(anonymous, pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+        HttpResponse<String> rest = GatewayPair.post(anonymous, pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                 sealed.getBytes(StandardCharsets.UTF_8));
         assertThat(rest.statusCode()).as(rest.body()).isEqualTo(401);
         assertThat(rest.body()).contains("\"code\":\"client_certificate_missing\"").contains("requires mutual TLS").doesNotContain("Exception");
@@ -205,7 +205,7 @@ class MutualTlsTest {
         // GB's development TLS certificate, registered at DE for GB, on a message whose signed header names NL
         HttpClient asGb = pair.client("GB");
         String sealed = sealedByNl(pair);
-        HttpResponse<String> rest = GatewayPair.post(asGb, pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+        HttpResponse<String> rest = GatewayPair.post(asGb, pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                 sealed.getBytes(StandardCharsets.UTF_8));
         assertThat(rest.statusCode()).as(rest.body()).isEqualTo(403);
         assertThat(rest.body()).contains("\"code\":\"client_certificate_mismatch\"").contains("belongs to partner GB")
@@ -229,7 +229,7 @@ class MutualTlsTest {
         new DevTlsCertificates(rogue, Clock.systemUTC(), "changeit".toCharArray()).ensure(List.of("NL"));
         HttpClient impostor = client(rogue.resolve("NL-tls.p12"), root.resolve("mtls").resolve("pki").resolve("ca.crt"));
         String sealed = sealedByNl(pair);
-        assertThatThrownBy(() -> GatewayPair.post(impostor, pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+        assertThatThrownBy(() -> GatewayPair.post(impostor, pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                 sealed.getBytes(StandardCharsets.UTF_8))).isInstanceOf(java.io.UncheckedIOException.class);
         assertThatThrownBy(() -> postSoap(impostor, pair.de().config().get("gateway.soap.address"), sealed)).isInstanceOf(IOException.class);
         assertThat(pair.de().audit().forMessage(messageIdOf(sealed))).as("no message got past the handshake").isEmpty();
@@ -270,7 +270,7 @@ class MutualTlsTest {
                 NationalQueue plainDe = new NationalQueue(plain.de())) {
             // NL is not required to present a client certificate at DE: a message without one is accepted as before
             String sealed = sealedByNl(plain);
-            HttpResponse<String> r = GatewayPair.post(trusting(other.resolve("ca.crt")), plain.de().httpBase() + "/exchange/v1/messages",
+            HttpResponse<String> r = GatewayPair.post(trusting(other.resolve("ca.crt")), plain.de().partnerBase() + "/exchange/v1/messages",
                     "application/xml", sealed.getBytes(StandardCharsets.UTF_8));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             NationalQueue.Delivered delivered = plainDe.receive(WAIT.toMillis());

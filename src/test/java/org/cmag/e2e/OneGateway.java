@@ -12,6 +12,7 @@ import org.cmag.config.GatewayConfig;
 final class OneGateway {
     final int http = freePort();
     final int soap = freePort();
+    final int partnerChannel = freePort();
     final int absentPartner = freePort();
     final GatewayConfig config;
 
@@ -24,6 +25,7 @@ final class OneGateway {
         o.put("gateway.pki.dir", root.resolve("pki").toString());
         o.put("gateway.http.port", String.valueOf(http));
         o.put("gateway.soap.port", String.valueOf(soap));
+        o.put("gateway.partner-http.port", String.valueOf(partnerChannel));
         o.put("gateway.soap.address", "http://127.0.0.1:" + soap + "/soap/exchange/v1");
         o.put("gateway.partner.DE.endpoint", "http://127.0.0.1:" + absentPartner);
         o.put("gateway.partner.DE.soap-endpoint", "http://127.0.0.1:" + absentPartner + "/soap/exchange/v1");
@@ -34,6 +36,10 @@ final class OneGateway {
 
     String base() {
         return "http://127.0.0.1:" + http;
+    }
+
+    String partnerBase() {
+        return "http://127.0.0.1:" + partnerChannel;
     }
 
     static int freePort() {

@@ -171,7 +171,7 @@ class PkiGatewaysTest {
     /** Seals a request as NL would, signed with {@code signer}, and posts it to DE; returns its message id. */
     private static String post(GatewayPair pair, Sealing sealing, DevCertificates.Issued signer) {
         ExchangeMessageType message = sealing.message(example());
-        HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+        HttpResponse<String> r = pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                 sealing.serialize(sealing.seal(message, signer.key(), signer.certificate())).getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as("transport acceptance: %s", r.body()).isEqualTo(200);
         return message.getHeader().getMessageID();

@@ -123,7 +123,7 @@ class StoreOutageTest {
                     refusalMillis.add(t.millis());
                 }
                 // the partner doors: REST problem+json, SOAP the coded fault
-                Timed rest = send(post(base + "/exchange/v1/messages", "application/xml", "<ExchangeMessage/>".getBytes(StandardCharsets.UTF_8)));
+                Timed rest = send(post(one.partnerBase() + "/exchange/v1/messages", "application/xml", "<ExchangeMessage/>".getBytes(StandardCharsets.UTF_8)));
                 assertStorageUnavailable(rest);
                 Timed soap = send(HttpRequest.newBuilder(URI.create(one.config.get("gateway.soap.address"))).timeout(Duration.ofSeconds(60))
                         .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"urn:cmag:exchange:1:Submit\"")

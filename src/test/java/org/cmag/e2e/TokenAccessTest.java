@@ -239,7 +239,7 @@ class TokenAccessTest {
         // /health stays open (probes carry no token)
         assertThat(call("GET", base + "/health", null, null, null).statusCode()).isEqualTo(200);
         // a national system cannot use the partner channel
-        HttpResponse<String> partnerChannel = call("POST", pair.de().httpBase() + "/exchange/v1/messages", national, "application/xml", sealedNlToDe());
+        HttpResponse<String> partnerChannel = call("POST", pair.de().partnerBase() + "/exchange/v1/messages", national, "application/xml", sealedNlToDe());
         assertThat(partnerChannel.statusCode()).isEqualTo(403);
         assertThat(partnerChannel.body()).contains("\"code\":\"role_missing\"");
         assertThat(denied(pair.nl(), "role_missing")).anySatisfy(rec -> assertThat(rec.event().actor()).isEqualTo("gateway-ops"));
@@ -248,7 +248,7 @@ class TokenAccessTest {
     @Test
     @Order(5)
     void aPartnerMayOnlySendAsItselfOnThePartnerChannel() {
-        String url = pair.de().httpBase() + "/exchange/v1/messages";
+        String url = pair.de().partnerBase() + "/exchange/v1/messages";
 
         HttpResponse<String> none = call("POST", url, null, "application/xml", sealedNlToDe());
         assertThat(none.statusCode()).isEqualTo(401);

@@ -254,7 +254,7 @@ class TwoGatewaysTest {
         Sealing sealing = new Sealing(pair.nl());
         ExchangeMessageType message = sealing.message(example);
         String sealed = sealing.serialize(sealing.seal(message));
-        String url = pair.de().httpBase() + "/exchange/v1/messages";
+        String url = pair.de().partnerBase() + "/exchange/v1/messages";
 
         HttpResponse<String> first = pair.post(url, "application/xml", sealed.getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> second = pair.post(url, "application/xml", sealed.getBytes(StandardCharsets.UTF_8));
@@ -297,7 +297,7 @@ class TwoGatewaysTest {
 
     private void assertRejectedAfterReceipt(String messageId, String sealed, String expectedCode) {
         int before = pair.de().inbound().countRejections(expectedCode);
-        HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+        HttpResponse<String> r = pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                 sealed.getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as("transport acceptance: %s", r.body()).isEqualTo(200);
 
@@ -312,7 +312,7 @@ class TwoGatewaysTest {
     @Test
     @Order(7)
     void inboundGarbageAndUnknownSendersGetCodedProblemsOverRest() {
-        String url = pair.de().httpBase() + "/exchange/v1/messages";
+        String url = pair.de().partnerBase() + "/exchange/v1/messages";
         HttpResponse<String> garbage = pair.post(url, "application/xml", "<not-closed".getBytes(StandardCharsets.UTF_8));
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("\"code\":\"xml_malformed\"");
@@ -583,7 +583,7 @@ class TwoGatewaysTest {
         Sealing sealing = new Sealing(pair.nl());
         ExchangeMessageType message = sealing.message(example);
         message.getHeader().getLegalBasis().setArticle("99");
-        HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+        HttpResponse<String> r = pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                 sealing.serialize(sealing.seal(message)).getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
 
@@ -603,7 +603,7 @@ class TwoGatewaysTest {
         for (String purpose : new String[] {"TAX_COLLECTION: Recovery of excise duties", "Verify the declared value (no purpose code)"}) {
             ExchangeMessageType message = sealing.message(example);
             message.getHeader().getPurpose().set(0, purpose);
-            HttpResponse<String> r = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+            HttpResponse<String> r = pair.post(pair.de().partnerBase() + "/exchange/v1/messages", "application/xml",
                     sealing.serialize(sealing.seal(message)).getBytes(StandardCharsets.UTF_8));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
 
@@ -620,13 +620,53 @@ class TwoGatewaysTest {
     }
 
     @Test
+    @Order(14)
+    void thePartnerChannelHasItsOwnListenerThatServesNothingElse() throws Exception {
+        assertThat(pair.de().partnerBase()).isNotEqualTo(pair.de().httpBase());
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        // the main listener (national API, console, audit API) does not take partner messages: nothing received, nothing delivered
+        Sealing sealing = new Sealing(pair.nl());
+        ExchangeMessageType message = sealing.message(example);
+        HttpResponse<String> onMain = pair.post(pair.de().httpBase() + "/exchange/v1/messages", "application/xml",
+                sealing.serialize(sealing.seal(message)).getBytes(StandardCharsets.UTF_8));
+        assertThat(onMain.statusCode()).isEqualTo(404);
+        assertThat(onMain.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(onMain.body()).contains("\"code\":\"not_found\"").contains("gateway.partner-http.port");
+        for (String variant : new String[] {"/exchange/v1/messages/", "/exchange/v1//messages", "/exchange/v1/./messages",
+            "/exchange/v1/x/../messages"}) {
+            HttpResponse<String> r = pair.post(pair.de().httpBase() + variant, "application/xml",
+                    sealing.serialize(sealing.seal(message)).getBytes(StandardCharsets.UTF_8));
+            assertThat(r.statusCode()).as(variant).isEqualTo(404);
+        }
+        assertThat(pair.de().audit().forMessage(message.getHeader().getMessageID())).isEmpty();
+        assertThat(deNational.receive(500)).isNull();
+
+        // the partner listener serves the partner door and nothing else: no national API, health, console, audit or admin API
+        String partner = pair.de().partnerBase();
+        for (String[] c : new String[][] {{"GET", "/health"}, {"GET", "/health/ready"}, {"GET", "/console/"},
+            {"GET", "/api/v1/audit/events"}, {"GET", "/api/v1/audit/chain"}, {"GET", "/api/v1/policy"}, {"GET", "/api/v1/admin/dead-letters"},
+            {"GET", "/api/v1/cases"}, {"POST", "/api/v1/requests"}, {"POST", "/api/v1/consents"}, {"GET", "/exchange/v1/messages/../../api/v1/audit/events"},
+            {"GET", "/EXCHANGE/v1/messages"}, {"GET", "/"}}) {
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(partner + c[1])).timeout(WAIT);
+            b = c[0].equals("POST") ? b.header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(example))
+                    : b.GET();
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("%s %s on the partner listener", c[0], c[1]).isEqualTo(404);
+            assertThat(r.body()).as(c[1]).contains("\"code\":\"not_found\"").doesNotContain("\"status\":\"UP\"", "auditId", "<html");
+        }
+        // the same paths are there on the main listener
+        assertThat(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.de().httpBase() + "/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @Order(50)
     void aBodyTheServerWillNotReadIsRefusedWithItsCodeAndAuditedOnBothApis() {
         int limit = pair.nl().config().getInt("gateway.max-message-bytes");
         byte[] huge = new byte[limit + 64 * 1024]; // beyond the slack the server reads past the limit
         java.util.Arrays.fill(huge, (byte) 'x');
         for (String[] c : new String[][] {{pair.nl().httpBase() + "/api/v1/requests", "application/json", "NL", "submission-rejected"},
-            {pair.de().httpBase() + "/exchange/v1/messages", "application/xml", "DE", "message-rejected"}}) {
+            {pair.de().partnerBase() + "/exchange/v1/messages", "application/xml", "DE", "message-rejected"}}) {
             var gateway = c[2].equals("NL") ? pair.nl() : pair.de();
             long before = gateway.audit().head().seq();
 

@@ -127,6 +127,8 @@ class CrashConsistencyIT {
 
     private int nlHttp;
     private int deHttp;
+    private int nlPartner;
+    private int dePartner;
     private int nlSoap;
     private int deSoap;
     private NationalRecorder deRecorder;
@@ -239,6 +241,8 @@ class CrashConsistencyIT {
         nlSoap = freePort();
         deHttp = freePort();
         deSoap = freePort();
+        nlPartner = freePort();
+        dePartner = freePort();
         deRecorder = new NationalRecorder("DE-national", freePort());
         nlRecorder = new NationalRecorder("NL-national", freePort());
         deRecorder.start();
@@ -250,9 +254,9 @@ class CrashConsistencyIT {
         Files.write(pki.resolve("pseudonym.key"), pseudonymKey);
 
         nl = new GatewayProcess("NL", runDir.resolve("work/NL"), runDir.resolve("logs/NL.log"),
-                settings("NL", runDir.resolve("NL"), nlHttp, nlSoap, "DE", deHttp, deSoap, nlRecorder.url()));
+                settings("NL", runDir.resolve("NL"), nlHttp, nlSoap, nlPartner, "DE", dePartner, deSoap, nlRecorder.url()));
         de = new GatewayProcess("DE", runDir.resolve("work/DE"), runDir.resolve("logs/DE.log"),
-                settings("DE", runDir.resolve("DE"), deHttp, deSoap, "NL", nlHttp, nlSoap, deRecorder.url()));
+                settings("DE", runDir.resolve("DE"), deHttp, deSoap, dePartner, "NL", nlPartner, nlSoap, deRecorder.url()));
         classDataSharing();
         log("starting DE and NL from " + GatewayProcess.JAR);
         de.start();
@@ -266,7 +270,7 @@ class CrashConsistencyIT {
         load = new LoadDriver(URI.create(nl.base() + "/api/v1/requests"), example, new Random(seed * 31 + 7), runId);
     }
 
-    private Map<String, String> settings(String id, Path dataDir, int http, int soap, String partner, int partnerHttp, int partnerSoap,
+    private Map<String, String> settings(String id, Path dataDir, int http, int soap, int partnerChannel, String partner, int partnerHttp, int partnerSoap,
             String callback) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("gateway.id", id);
@@ -275,6 +279,7 @@ class CrashConsistencyIT {
         s.put("gateway.pki.dir", pki.toString());
         s.put("gateway.http.port", String.valueOf(http));
         s.put("gateway.soap.port", String.valueOf(soap));
+        s.put("gateway.partner-http.port", String.valueOf(partnerChannel));
         s.put("gateway.soap.address", "http://127.0.0.1:" + soap + "/soap/exchange/v1");
         s.put("gateway.partner." + partner + ".channel", "REST");
         s.put("gateway.partner." + partner + ".endpoint", "http://127.0.0.1:" + partnerHttp);
@@ -402,7 +407,7 @@ class CrashConsistencyIT {
             answers.add(pool.submit(() -> {
                 go.await();
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(de.base() + "/exchange/v1/messages")).timeout(Duration.ofSeconds(60))
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(de.partnerBase() + "/exchange/v1/messages")).timeout(Duration.ofSeconds(60))
                             .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(sealed)).build(),
                             HttpResponse.BodyHandlers.ofString());
                     return new String[] {String.valueOf(r.statusCode()), r.headers().firstValue("Content-Type").orElse(""), r.body()};

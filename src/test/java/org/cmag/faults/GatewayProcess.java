@@ -90,6 +90,11 @@ final class GatewayProcess {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    /** Base URL of its partner-channel listener. */
+    String partnerBase() {
+        return "http://127.0.0.1:" + settings.get("gateway.partner-http.port");
+    }
+
     Map<String, String> settings() {
         return Map.copyOf(settings);
     }

@@ -1,8 +1,10 @@
 package org.cmag.evidence;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.cmag.audit.Checkpoint;
 import org.cmag.audit.CheckpointJson;
 import org.cmag.store.AuditEvent;
@@ -26,16 +29,22 @@ import org.cmag.store.AuditRecord;
  * manifest.sig                   detached signature over manifest.json's bytes (raw, algorithm from the key)
  * certificates/gateway-signer.pem  the signing certificate (and any intermediates) of the gateway; in the manifest
  * certificates/partner-ID.pem    the partners' registered signing certificates
- * audit/records.json             the audit records from the first selected one to the checkpoint, each in full, "excerpt": true on the selected ones
+ * audit/records.json             the audit records from the first selected one to the checkpoint: the selected ones (and the export's
+ *                                own record) in full, every other one as its hash only ({"seq", "prevHash", "hash", "hashedOnly": true}),
+ *                                so the chain verifies link by link and nothing of other cases is disclosed
  * audit/checkpoint.json          a signed checkpoint (org.cmag.audit.Checkpoint) of the last record
  * evidence/index.json            every evidence item of the selection: ids, direction, kind, digest, retention, purge, path
  * evidence/MESSAGE/DIR-KIND.xml  the signed messages and receipts still held (purged ones: index entry only)
  * policies/index.json, policies/ID-SHA256.yaml   the agreement file versions recorded for the partners concerned
  * report.html                    for people: what was exchanged with whom, under which legal basis and purpose, what was withheld, timeline
  * </pre>
+ * The ZIP container itself is written and checked by {@link BundleZip} (one meaning for every reader). Format 2 (this
+ * one) differs from format 1 by the hashed-only records and the plain ZIP form; format 1 bundles are refused.
  */
 final class BundleFormat {
-    static final String FORMAT = "cmag-evidence-bundle/1";
+    static final String FORMAT = "cmag-evidence-bundle/2";
+    /** The format before records of other cases were reduced to their hashes; refused by the verifier. */
+    static final String FORMAT_1 = "cmag-evidence-bundle/1";
     static final String MANIFEST = "manifest.json";
     static final String SIGNATURE = "manifest.sig";
     static final String SIGNER = "certificates/gateway-signer.pem";
@@ -46,6 +55,14 @@ final class BundleFormat {
     static final String REPORT = "report.html";
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** For reading what a bundle holds: a key twice in one object is an error, not "the last one wins". */
+    static final ObjectMapper STRICT_JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** The fields of a record given in full. */
+    static final Set<String> FULL_RECORD = Set.of("seq", "occurredAt", "type", "outcome", "actor", "partnerId", "messageId", "caseId", "legalBasis",
+            "purpose", "messageDigest", "errorCode", "detail", "prevHash", "hash");
+    /** The fields of a record given as its hash only. */
+    static final Set<String> HASHED_RECORD = Set.of("seq", "prevHash", "hash", "hashedOnly");
 
     private BundleFormat() {}
 
@@ -54,7 +71,8 @@ final class BundleFormat {
         return s == null ? "_" : s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    static ObjectNode record(AuditRecord r, boolean excerpt) {
+    /** A record of the selection, in full. */
+    static ObjectNode record(AuditRecord r) {
         AuditEvent e = r.event();
         ObjectNode n = JSON.createObjectNode();
         n.put("seq", r.seq());
@@ -72,7 +90,16 @@ final class BundleFormat {
         n.put("detail", e.detail());
         n.put("prevHash", r.prevHash());
         n.put("hash", r.hash());
-        n.put("excerpt", excerpt);
+        return n;
+    }
+
+    /** A record outside the selection: its place in the chain and nothing of its content. */
+    static ObjectNode hashedOnly(AuditRecord r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("seq", r.seq());
+        n.put("prevHash", r.prevHash());
+        n.put("hash", r.hash());
+        n.put("hashedOnly", true);
         return n;
     }
 

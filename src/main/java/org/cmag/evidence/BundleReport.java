@@ -84,12 +84,17 @@ final class BundleReport {
         }
         h.append("</ul>\n");
 
+        int hashedOnly = chain.size() - selected.size();
         h.append("<h2>Integrity</h2>\n<p>The bundle holds the audit records ").append(chain.get(0).seq()).append(" to ")
-                .append(chain.get(chain.size() - 1).seq()).append(" in full (").append(selected.size())
-                .append(" of them concern this selection); each links to the one before by its hash, and record ").append(checkpoint.headSeq())
+                .append(chain.get(chain.size() - 1).seq()).append(": ").append(selected.size()).append(" of them in full (those of this selection and the"
+                        + " export itself) and <b id=\"hashed-only\">").append(hashedOnly).append("</b> ").append(hashedOnly == 1 ? "record" : "records")
+                .append(" of other cases or outside the selection as their hash only (sequence number, hash and the hash it links to; nothing of"
+                        + " their content). Each record links to the one before by its hash, and record ").append(checkpoint.headSeq())
                 .append(" is the head of a checkpoint signed by the gateway at ").append(esc(checkpoint.createdAt().toString()))
                 .append(". Every file is listed with its SHA-256 in manifest.json, which the gateway signed (manifest.sig). Check it with:</p>\n"
-                        + "<pre>java -jar cmag.jar audit verify-bundle BUNDLE.zip --trust-anchor CA.pem</pre>\n</body></html>\n");
+                        + "<pre>java -jar cmag.jar audit verify-bundle BUNDLE.zip --trust-list TRUST-LIST.txt --trust-anchor CA.pem</pre>\n"
+                        + "<p>or, with the gateway's own signing certificate: <code>--gateway ").append(esc(gatewayId))
+                .append(" --gateway-certificate CERT.pem</code>.</p>\n</body></html>\n");
         return h.toString();
     }
 

@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.cmag.audit.AuditChain;
 import org.cmag.audit.Checkpoint;
 import org.cmag.crypto.AtomicFiles;
@@ -41,7 +39,10 @@ import org.cmag.store.PolicyVersions;
 /**
  * Builds a signed evidence bundle ({@link BundleFormat}) for a case, a message or a period. The export itself is audited
  * ({@code evidence-exported}, by the officer) in the transaction that reads the chain, so the bundle's chain ends with it;
- * the chain is anchored by a checkpoint of that head signed at export time with the gateway's signing key.
+ * the chain is anchored by a checkpoint of that head signed at export time with the gateway's signing key. Only the
+ * selected records (and the export's own) travel in full; every other record between them (other cases, other
+ * messages, the gateway's own housekeeping) travels as its hash, so the chain still verifies link by link and the
+ * bundle discloses nothing of them. The ZIP is written by {@link BundleZip} in the one form the verifier accepts.
  */
 public final class BundleWriter {
     private final Database database;
@@ -69,8 +70,13 @@ public final class BundleWriter {
         this.clock = clock;
     }
 
-    /** What was written. */
-    public record Written(Path file, int entries, int excerptRecords, int chainRecords, int evidenceItems, int purgedItems, long headSeq) {}
+    /** What was written: {@code excerptRecords} of the {@code chainRecords} in full, the others as their hash only. */
+    public record Written(Path file, int entries, int excerptRecords, int chainRecords, int evidenceItems, int purgedItems, long headSeq) {
+        /** The records of the chain that travel as their hash only (other cases', and others outside the selection). */
+        public int hashedOnlyRecords() {
+            return chainRecords - excerptRecords;
+        }
+    }
 
     /** The chain part of a bundle: the records from the first selected one to the head, and which were selected. */
     private record Chain(List<AuditRecord> records, Set<Long> excerpt) {}
@@ -121,7 +127,7 @@ public final class BundleWriter {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(BundleFormat.SIGNER, BundleFormat.pem(List.of(key.certificate())));
         ArrayNode records = BundleFormat.array();
-        chain.records().forEach(r -> records.add(BundleFormat.record(r, chain.excerpt().contains(r.seq()))));
+        chain.records().forEach(r -> records.add(chain.excerpt().contains(r.seq()) ? BundleFormat.record(r) : BundleFormat.hashedOnly(r)));
         entries.put(BundleFormat.RECORDS, BundleFormat.json(records));
         entries.put(BundleFormat.CHECKPOINT, BundleFormat.json(BundleFormat.checkpoint(checkpoint)));
         ArrayNode index = BundleFormat.array();
@@ -209,17 +215,11 @@ public final class BundleWriter {
     }
 
     private static byte[] zip(byte[] manifest, byte[] signature, Map<String, byte[]> entries) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            put(zip, BundleFormat.MANIFEST, manifest);
-            put(zip, BundleFormat.SIGNATURE, signature);
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                put(zip, e.getKey(), e.getValue());
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // in memory
-        }
-        return bytes.toByteArray();
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        all.put(BundleFormat.MANIFEST, manifest);
+        all.put(BundleFormat.SIGNATURE, signature);
+        all.putAll(entries);
+        return BundleZip.write(all);
     }
 
     private static void writeAtomically(Path out, byte[] zip) {
@@ -228,14 +228,6 @@ public final class BundleWriter {
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.INVALID_FIELD, "Cannot write the evidence bundle " + out + ": " + e.getMessage(), "--out", e);
         }
-    }
-
-    private static void put(ZipOutputStream zip, String path, byte[] bytes) throws IOException {
-        ZipEntry e = new ZipEntry(path);
-        e.setTime(0);
-        zip.putNextEntry(e);
-        zip.write(bytes);
-        zip.closeEntry();
     }
 
     /** The audit sequence numbers of the selection, ascending. */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +27,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.cmag.audit.AuditChain;
 import org.cmag.cli.Cli;
 import org.cmag.crypto.DevCertificates;
@@ -343,15 +341,9 @@ class EvidenceBundleE2eTest {
 
     record Run(int exit, String out, String err) {}
 
+    /** The entries as a ZIP in the bundle writer's own form (so what a test changed is all that differs). */
     static Path write(Path file, Map<String, byte[]> entries) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return file;
+        return Files.write(file, TestZip.canonical(entries));
     }
 
     static Map<String, byte[]> read(Path zip) throws IOException {
